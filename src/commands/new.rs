@@ -1,0 +1,125 @@
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::cli::NewArgs;
+use crate::context::Context;
+use crate::fsutil::{Existing, write_atomic};
+use crate::model::{ID_PATTERN, SchemaName};
+use crate::output::{self, Output};
+use crate::registry::MANIFEST_FILE;
+use crate::validate::schema;
+use crate::{Error, ExitStatus, yaml};
+
+#[derive(Debug, Serialize)]
+pub struct Created {
+    pub created: String,
+    pub path: String,
+}
+
+pub fn run(ctx: &Context, args: &NewArgs) -> Result<Output, Error> {
+    check_id(&args.id)?;
+    let location = ctx.locate()?;
+    let root = &location.root;
+    if !root.is_dir() {
+        std::fs::create_dir_all(root).map_err(|e| Error::io(root, e))?;
+    }
+    let dir = root.join(&args.id);
+    let path = dir.join(MANIFEST_FILE);
+    if path.exists() {
+        return Ok(Output::default()
+            .note(format!(
+                "error: module `{}` already exists at {}\nhint: pick another id, or edit the existing manifest",
+                args.id,
+                path.display()
+            ))
+            .with_status(ExitStatus::Invalid));
+    }
+    let by = args
+        .by
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "unknown".to_owned());
+    let text = scaffold(args, &by, ctx.now);
+    // The scaffold must validate; if it does not, that is a bug here, not the user's input.
+    let doc = yaml::parse(text.as_bytes()).map_err(|e| Error::Other(format!("internal error: scaffold is not YAML: {}", e.message)))?;
+    let problems = schema::check(SchemaName::Module, &doc, &path);
+    if let Some(p) = problems.first() {
+        return Err(Error::Other(format!("internal error: scaffold does not validate: {}", p.message)));
+    }
+    let created_dir = !dir.exists();
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    if let Err(e) = write_atomic(&path, text.as_bytes(), Existing::Refuse) {
+        if created_dir {
+            let _ = std::fs::remove_dir(&dir);
+        }
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            return Ok(Output::default()
+                .note(format!("error: module `{}` was created by someone else meanwhile at {}", args.id, path.display()))
+                .with_status(ExitStatus::Invalid));
+        }
+        return Err(Error::io(&path, e));
+    }
+    let mut out = Output::data(output::json(&Created { created: args.id.clone(), path: path.display().to_string() }));
+    if !ctx.quiet {
+        out = out.note(format!(
+            "created {}\nnext: describe its capabilities and relationships, then run `modreg validate`",
+            path.display()
+        ));
+    }
+    Ok(out)
+}
+
+/// Ids are checked before anything touches the disk: they become directory names.
+pub fn check_id(id: &str) -> Result<(), Error> {
+    let ok = (2..=63).contains(&id.len())
+        && id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id.split('-').all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Usage(format!(
+            "invalid module id `{id}`: it must match {ID_PATTERN} and be 2 to 63 characters\nhint: use lowercase words joined by single hyphens, e.g. `order-history`"
+        )))
+    }
+}
+
+/// A YAML literal for any string: JSON string syntax is valid double-quoted YAML.
+fn q(s: &str) -> String {
+    serde_json::to_string(s).expect("strings serialise")
+}
+
+fn scaffold(args: &NewArgs, by: &str, now: jiff::Timestamp) -> String {
+    let description = args.description.clone().unwrap_or_else(|| format!("TODO: what {} is for.", args.name));
+    let mut s = String::new();
+    let _ = writeln!(s, "# yaml-language-server: $schema=../../schemas/module.schema.json");
+    let _ = writeln!(s, "apiVersion: modreg/v1");
+    let _ = writeln!(s, "kind: Module");
+    let _ = writeln!(s, "metadata:");
+    let _ = writeln!(s, "  id: {}", args.id);
+    let _ = writeln!(s, "  name: {}", q(&args.name));
+    let _ = writeln!(s, "  description: {}", q(&description));
+    let _ = writeln!(s, "  version: 0.1.0");
+    let _ = writeln!(s, "  status: experimental");
+    let _ = writeln!(s, "  type: {}", args.module_type);
+    let _ = writeln!(s, "  created:");
+    let _ = writeln!(s, "    at: {}", now.strftime("%Y-%m-%dT%H:%M:%SZ"));
+    let _ = writeln!(s, "    by: {}", q(by));
+    if let Some(model) = &args.ai_model {
+        let _ = writeln!(s, "    ai_model: {}", q(model));
+    }
+    let _ = writeln!(s, "  owners: [{}]", q(by));
+    let _ = writeln!(s, "  tags: []");
+    let _ = writeln!(s, "capabilities:");
+    let _ = writeln!(s, "  # operations: [{{ name: create_thing, kind: create, entity: Thing, description: ... }}]");
+    let _ = writeln!(s, "  operations: []");
+    let _ = writeln!(s, "  # endpoints: [{{ method: POST, path: /api/{}/things, operation: create_thing }}]", args.id);
+    let _ = writeln!(s, "  endpoints: []");
+    let _ = writeln!(s, "  data_models: []");
+    let _ = writeln!(s, "docs:");
+    let _ = writeln!(s, "  summary: {}", q(&description));
+    let _ = writeln!(s, "# relationships: [{{ type: depends_on, target: auth, version: \">=2.0.0\" }}]");
+    let _ = writeln!(s, "relationships: []");
+    s
+}

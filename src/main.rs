@@ -1,0 +1,54 @@
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use modreg::cli::{Cli, ColorChoice};
+use modreg::context::Context;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let color = |tty: bool| match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => tty && !no_color,
+    };
+    let now = match std::env::var("MODREG_NOW") {
+        Ok(s) => match s.parse() {
+            Ok(t) => t,
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "error: MODREG_NOW `{s}` is not an RFC 3339 timestamp: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        Err(_) => jiff::Timestamp::now(),
+    };
+    let cwd = match std::env::current_dir() {
+        Ok(d) => d,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "error: cannot read the current directory: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let ctx = Context {
+        cwd,
+        registry_flag: cli.registry.clone(),
+        color_stdout: color(std::io::stdout().is_terminal()),
+        color_stderr: color(std::io::stderr().is_terminal()),
+        quiet: cli.quiet,
+        now,
+    };
+    let out = modreg::run(cli, &ctx);
+    // A closed pipe (`modreg list | head -1`) is the reader's choice, not an error.
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_all(out.stdout.as_bytes()).and_then(|()| stdout.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        let _ = writeln!(std::io::stderr(), "error: writing output: {e}");
+        return ExitCode::from(2);
+    }
+    if !out.stderr.is_empty() {
+        let _ = std::io::stderr().write_all(out.stderr.as_bytes());
+    }
+    ExitCode::from(out.status().code())
+}

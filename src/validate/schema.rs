@@ -1,0 +1,283 @@
+//! JSON Schema conformance of manifests and health snapshots, with each error mapped back from
+//! its instance path to the node in the file. The validators are compiled once per process and
+//! shared by every file and thread.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{Draft, ValidationError, Validator};
+use serde_json::Value;
+
+use super::{Code, Diagnostic};
+use crate::model::SchemaName;
+use crate::yaml::Document;
+
+struct Compiled {
+    schema: Value,
+    validator: Validator,
+}
+
+fn compiled(name: SchemaName) -> &'static Compiled {
+    static MODULE: OnceLock<Compiled> = OnceLock::new();
+    static HEALTH: OnceLock<Compiled> = OnceLock::new();
+    static SETTINGS: OnceLock<Compiled> = OnceLock::new();
+    let cell = match name {
+        SchemaName::Module => &MODULE,
+        SchemaName::Health => &HEALTH,
+        SchemaName::Settings => &SETTINGS,
+    };
+    cell.get_or_init(|| {
+        let schema = name.schema().to_value();
+        let validator = build_validator(&schema).expect("modreg's own schemas compile");
+        Compiled { schema, validator }
+    })
+}
+
+/// A validator for draft 2020-12 with format checks on and no way to reach the network or the
+/// file system (jsonschema is built without its resolver features).
+pub fn build_validator(schema: &Value) -> Result<Validator, ValidationError<'static>> {
+    jsonschema::options()
+        .with_draft(Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(schema)
+}
+
+/// Validate a parsed document against one of modreg's schemas; every error becomes a located
+/// diagnostic.
+pub fn check(name: SchemaName, doc: &Document, file: &Path) -> Vec<Diagnostic> {
+    let c = compiled(name);
+    c.validator
+        .iter_errors(&doc.value)
+        .flat_map(|e| to_diagnostics(&e, &c.schema, doc, file))
+        .collect()
+}
+
+/// Turn one schema error into diagnostics (an `additionalProperties` error names several keys).
+pub fn to_diagnostics(
+    err: &ValidationError<'_>,
+    schema: &Value,
+    doc: &Document,
+    file: &Path,
+) -> Vec<Diagnostic> {
+    let path = err.instance_path().as_str();
+    let at = doc.locate(path);
+    let shown = if path.is_empty() { "the document root" } else { path };
+    match err.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected }
+        | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+            let allowed = allowed_keys(schema, err.schema_path().as_str());
+            unexpected
+                .iter()
+                .map(|key| {
+                    let child = format!("{path}/{}", escape(key));
+                    let pos = doc.locate(&child).key.unwrap_or(at.value);
+                    let hint = closest(key, &allowed)
+                        .map(|c| format!("did you mean `{c}`?"))
+                        .or_else(|| {
+                            (!allowed.is_empty())
+                                .then(|| format!("allowed keys here: {}", allowed.join(", ")))
+                        });
+                    Diagnostic::new(Code::UnknownKey, file, pos, format!("unknown key `{key}` in {shown}"))
+                        .at_path(child)
+                        .maybe_hint(hint)
+                })
+                .collect()
+        }
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or_default();
+            vec![
+                Diagnostic::new(
+                    Code::MissingKey,
+                    file,
+                    at.value,
+                    format!("missing required key `{name}` in {shown}"),
+                )
+                .at_path(path)
+                .hint(format!("add `{name}:` to this mapping")),
+            ]
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => t.to_string(),
+                TypeKind::Multiple(set) => {
+                    set.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" or ")
+                }
+            };
+            let found = type_name(err.instance());
+            let hint = (expected == "string" && found != "null")
+                .then(|| "quote the value to make it a string".to_owned());
+            vec![
+                Diagnostic::new(
+                    Code::WrongType,
+                    file,
+                    at.value,
+                    format!("{shown}: expected {expected}, found {found} {}", short(err.instance())),
+                )
+                .at_path(path)
+                .maybe_hint(hint),
+            ]
+        }
+        ValidationErrorKind::Enum { options } => {
+            let choices: Vec<String> = options
+                .as_array()
+                .map(|a| a.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect())
+                .unwrap_or_default();
+            let got = err.instance().as_str().map_or_else(|| err.instance().to_string(), str::to_owned);
+            let hint = closest(&got, &choices)
+                .map(|c| format!("did you mean `{c}`?"))
+                .unwrap_or_else(|| format!("use one of: {}", choices.join(", ")));
+            vec![
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    file,
+                    at.value,
+                    format!("{shown}: `{got}` is not one of {}", choices.join(", ")),
+                )
+                .at_path(path)
+                .hint(hint),
+            ]
+        }
+        ValidationErrorKind::Constant { expected_value } => {
+            let want = expected_value.as_str().map_or_else(|| expected_value.to_string(), str::to_owned);
+            vec![
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    file,
+                    at.value,
+                    format!("{shown}: expected `{want}`, found {}", short(err.instance())),
+                )
+                .at_path(path)
+                .hint(format!("write `{want}`")),
+            ]
+        }
+        ValidationErrorKind::Pattern { pattern } => {
+            let hint = pattern_hint(pattern);
+            vec![
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    file,
+                    at.value,
+                    format!("{shown}: {} does not match `{pattern}`", short(err.instance())),
+                )
+                .at_path(path)
+                .maybe_hint(hint),
+            ]
+        }
+        ValidationErrorKind::Format { format } => {
+            let hint = match format.as_str() {
+                "date-time" => Some("use RFC 3339, e.g. 2025-03-14T09:30:00Z".to_owned()),
+                "date" => Some("use YYYY-MM-DD, e.g. 2026-01-10".to_owned()),
+                "uri" => Some("use an absolute URL, e.g. https://wiki.example.com/page".to_owned()),
+                _ => None,
+            };
+            vec![
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    file,
+                    at.value,
+                    format!("{shown}: {} is not a valid {format}", short(err.instance())),
+                )
+                .at_path(path)
+                .maybe_hint(hint),
+            ]
+        }
+        ValidationErrorKind::Minimum { .. }
+        | ValidationErrorKind::Maximum { .. }
+        | ValidationErrorKind::ExclusiveMinimum { .. }
+        | ValidationErrorKind::ExclusiveMaximum { .. }
+        | ValidationErrorKind::MinLength { .. }
+        | ValidationErrorKind::MaxLength { .. }
+        | ValidationErrorKind::MinItems { .. }
+        | ValidationErrorKind::MaxItems { .. }
+        | ValidationErrorKind::MultipleOf { .. } => vec![
+            Diagnostic::new(Code::InvalidValue, file, at.value, format!("{shown}: {err}")).at_path(path),
+        ],
+        _ => vec![Diagnostic::new(Code::SchemaViolation, file, at.value, format!("{shown}: {err}")).at_path(path)],
+    }
+}
+
+/// The property names the schema allows at the object whose `additionalProperties` failed.
+fn allowed_keys(schema: &Value, schema_path: &str) -> Vec<String> {
+    let parent = schema_path
+        .rsplit_once('/')
+        .map_or("", |(p, _)| p);
+    let mut keys: Vec<String> = schema
+        .pointer(&format!("{parent}/properties"))
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    keys.sort();
+    keys
+}
+
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_f64() => "number",
+        Value::Number(_) => "integer",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// A value for a message: scalars in full (truncated), collections by kind.
+pub(crate) fn short(v: &Value) -> String {
+    match v {
+        Value::Array(_) => "an array".to_owned(),
+        Value::Object(_) => "a mapping".to_owned(),
+        Value::Null => "null".to_owned(),
+        other => {
+            let s = other.to_string();
+            if s.chars().count() > 60 {
+                format!("{}…", s.chars().take(60).collect::<String>())
+            } else {
+                s
+            }
+        }
+    }
+}
+
+fn pattern_hint(pattern: &str) -> Option<String> {
+    if pattern == crate::model::ID_PATTERN {
+        Some("ids are lowercase words joined by single hyphens, e.g. `crm` or `sales-suite`".to_owned())
+    } else if pattern == crate::model::SEMVER_PATTERN {
+        Some("use a semantic version such as 1.4.0; quote it if YAML reads it as a number".to_owned())
+    } else if pattern.starts_with("^/") {
+        Some("paths start with `/`, e.g. /api/crm/contacts".to_owned())
+    } else if pattern == "^[0-9]+[smhdw]$" {
+        Some("write a number and a unit (s, m, h, d, w), e.g. 7d".to_owned())
+    } else {
+        None
+    }
+}
+
+/// The allowed value closest to a misspelt one, if it is close enough to be a likely typo.
+pub fn closest<'a>(got: &str, choices: &'a [String]) -> Option<&'a str> {
+    let got_lower = got.to_ascii_lowercase();
+    choices
+        .iter()
+        .map(|c| (levenshtein(&got_lower, &c.to_ascii_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.len().max(got.len()) / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c.as_str())
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
