@@ -226,6 +226,11 @@ pub fn parse_str(text: &str) -> Result<Document, YamlError> {
                 line: u32::try_from(m.line()).unwrap_or(u32::MAX),
                 col: u32::try_from(m.col() + 1).unwrap_or(u32::MAX),
             };
+            if e.info().contains("recursion limit") {
+                // The scanner's own guard against deep flow nesting.
+                return YamlError::new(YamlErrorKind::Limit, pos, format!("nesting deeper than {MAX_DEPTH} levels"))
+                    .hint("manifests are shallow; flatten the structure");
+            }
             YamlError::new(YamlErrorKind::Syntax, pos, format!("YAML syntax error: {}", e.info()))
         })?;
         let pos = Pos::from_span(&span);

@@ -25,14 +25,14 @@ pub fn discover(flag: Option<&Path>, cwd: &Path) -> Result<Location, Error> {
     if let Some(dir) = flag {
         // Settings of an explicitly named registry live beside or above it, not above the cwd.
         let abs = if dir.is_absolute() { dir.to_path_buf() } else { cwd.join(dir) };
-        let found = find_settings(&abs)?;
+        let found = find_settings(&abs, cwd)?;
         return Ok(Location {
             root: relative_to(dir, cwd),
             settings: found.as_ref().map(|(_, s)| s.clone()).unwrap_or_default(),
             settings_file: found.map(|(p, _)| p),
         });
     }
-    match find_settings(cwd)? {
+    match find_settings(cwd, cwd)? {
         Some((file, settings)) => {
             let base = file.parent().unwrap_or(cwd);
             let root = base.join(settings.registry.as_deref().unwrap_or("registry"));
@@ -46,11 +46,12 @@ pub fn discover(flag: Option<&Path>, cwd: &Path) -> Result<Location, Error> {
     }
 }
 
-fn find_settings(start: &Path) -> Result<Option<(PathBuf, Settings)>, Error> {
+fn find_settings(start: &Path, cwd: &Path) -> Result<Option<(PathBuf, Settings)>, Error> {
     for dir in start.ancestors() {
         let candidate = dir.join(SETTINGS_FILE);
         if candidate.is_file() {
-            return load_settings(&candidate).map(|s| Some((candidate, s)));
+            let shown = relative_to(&candidate, cwd);
+            return load_settings(&shown).map(|s| Some((candidate, s)));
         }
     }
     Ok(None)

@@ -47,6 +47,10 @@ pub fn build_validator(schema: &Value) -> Result<Validator, ValidationError<'sta
 /// diagnostic.
 pub fn check(name: SchemaName, doc: &Document, file: &Path) -> Vec<Diagnostic> {
     let c = compiled(name);
+    // Most files are valid: the boolean check short-circuits and allocates no error.
+    if c.validator.is_valid(&doc.value) {
+        return Vec::new();
+    }
     c.validator
         .iter_errors(&doc.value)
         .flat_map(|e| to_diagnostics(&e, &c.schema, doc, file))
@@ -112,7 +116,12 @@ pub fn to_diagnostics(
                     Code::WrongType,
                     file,
                     at.value,
-                    format!("{shown}: expected {expected}, found {found} {}", short(err.instance())),
+                    match err.instance().as_ref() {
+                        serde_json::Value::Array(_) | serde_json::Value::Object(_) | serde_json::Value::Null => {
+                            format!("{shown}: expected {expected}, found {found}")
+                        }
+                        v => format!("{shown}: expected {expected}, found {found} {}", short(v)),
+                    },
                 )
                 .at_path(path)
                 .maybe_hint(hint),

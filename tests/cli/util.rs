@@ -1,0 +1,135 @@
+//! Running the real binary against real registries, with a pinned clock and no colour.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The repository root (where the shipped `registry/` lives).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The clock every test runs at, so health staleness is stable.
+pub const NOW: &str = "2026-11-25T00:00:00Z";
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Decode stdout as JSON into a type the test defines.
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> T {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not the expected JSON: {e}\n{}", self.stdout))
+    }
+}
+
+pub fn command(cwd: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_modreg"));
+    cmd.current_dir(cwd)
+        .env_remove("MODREG_REGISTRY")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env("NO_COLOR", "1")
+        .env("MODREG_NOW", NOW);
+    cmd
+}
+
+/// Run modreg in `cwd` with `args`.
+pub fn run_in(cwd: &Path, args: &[&str]) -> Run {
+    let out = command(cwd).args(args).output().expect("modreg runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// Run modreg at the repository root (the shipped registry).
+pub fn run(args: &[&str]) -> Run {
+    run_in(&repo(), args)
+}
+
+/// A scratch project: `modreg.yaml` absent, `registry/` inside a temporary directory.
+pub struct Scratch {
+    pub dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    pub fn empty() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(dir.path().join("registry")).expect("mkdir");
+        Scratch { dir }
+    }
+
+    /// A copy of the shipped registry (and its modreg.yaml).
+    pub fn shipped() -> Self {
+        let s = Scratch::empty();
+        copy_dir(&repo().join("registry"), &s.dir.path().join("registry"));
+        std::fs::copy(repo().join("modreg.yaml"), s.dir.path().join("modreg.yaml")).expect("copy settings");
+        s
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn registry(&self) -> PathBuf {
+        self.dir.path().join("registry")
+    }
+
+    /// Write a file relative to the project root, creating directories.
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&p, contents).expect("write");
+        p
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.dir.path().join(rel)).expect("read")
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        run_in(self.path(), args)
+    }
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// A minimal valid manifest for `id`, with extra YAML appended verbatim.
+pub fn manifest(id: &str, extra: &str) -> String {
+    format!(
+        "apiVersion: modreg/v1\nkind: Module\nmetadata:\n  id: {id}\n  name: Module {id}\n  version: 1.0.0\n  status: active\n  type: service\n  created:\n    at: 2025-01-01T00:00:00Z\n    by: tests\n{extra}"
+    )
+}
+
+/// Every snapshot of a directory's files, sorted: (relative path, bytes).
+pub fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).expect("read_dir") {
+            let e = e.expect("entry");
+            if e.file_type().expect("type").is_dir() {
+                todo.push(e.path());
+            } else {
+                out.push((e.path().strip_prefix(dir).expect("prefix").to_path_buf(), std::fs::read(e.path()).expect("read")));
+            }
+        }
+    }
+    out.sort();
+    out
+}

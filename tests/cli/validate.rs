@@ -1,0 +1,168 @@
+//! `modreg validate` end to end: exit codes, the JSON shape of SPEC §8, locations, --strict and
+//! PATH filtering. Per-code fixtures live in `fixtures.rs`; output formats in `formats.rs`.
+
+use serde::Deserialize;
+
+use crate::util::{Scratch, manifest, run};
+
+#[derive(Debug, Deserialize)]
+struct Report {
+    modules: usize,
+    errors: usize,
+    warnings: usize,
+    diagnostics: Vec<Diag>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Diag {
+    code: String,
+    severity: String,
+    message: String,
+    file: String,
+    line: u32,
+    column: u32,
+    instance_path: Option<String>,
+    hint: Option<String>,
+}
+
+#[test]
+fn shipped_registry_is_clean() {
+    let r = run(&["validate"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let rep: Report = run(&["validate", "--format", "json"]).json();
+    assert_eq!((rep.errors, rep.warnings), (0, 0), "{:?}", rep.diagnostics);
+    assert!(rep.modules >= 9);
+}
+
+#[test]
+fn schema_errors_point_at_the_node_with_path_and_hint() {
+    let s = Scratch::empty();
+    s.write(
+        "registry/shop/module.yaml",
+        manifest(
+            "shop",
+            "capabilities:\n  endpoints:\n    - { method: GET, path: /a }\n    - { method: FETCH, path: /b }\nrelationship: []\n",
+        ),
+    );
+    let r = s.run(&["validate", "--format", "json"]);
+    assert_eq!(r.code, 1);
+    let rep: Report = r.json();
+    assert_eq!(rep.modules, 1);
+    let found: Vec<(&str, u32, u32, Option<&str>)> = rep
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.as_str(), d.line, d.column, d.instance_path.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("E013", 15, 17, Some("/capabilities/endpoints/1/method")),
+            ("E010", 16, 1, Some("/relationship")),
+        ]
+    );
+    let unknown = &rep.diagnostics[1];
+    assert_eq!(unknown.file, "registry/shop/module.yaml");
+    assert_eq!(unknown.severity, "error");
+    assert_eq!(unknown.hint.as_deref(), Some("did you mean `relationships`?"));
+    assert!(rep.diagnostics[0].message.contains("FETCH"), "{}", rep.diagnostics[0].message);
+}
+
+#[test]
+fn missing_key_points_at_its_parent_mapping() {
+    let s = Scratch::empty();
+    s.write("registry/x1/module.yaml", "apiVersion: modreg/v1\nkind: Module\nmetadata:\n  id: x1\n  version: 1.0.0\n  status: active\n  type: ui\n  created: { at: 2025-01-01T00:00:00Z, by: me }\n");
+    let rep: Report = s.run(&["validate", "--format", "json"]).json();
+    let d = &rep.diagnostics[0];
+    assert_eq!((d.code.as_str(), d.line, d.column), ("E011", 4, 3));
+    assert!(d.message.contains("`name`"), "{}", d.message);
+    assert_eq!(d.instance_path.as_deref(), Some("/metadata"));
+}
+
+#[test]
+fn human_output_shows_the_line_and_a_caret() {
+    let s = Scratch::empty();
+    s.write("registry/a1/module.yaml", manifest("a1", "relationships:\n  - { type: depends_on, target: nowhere }\n"));
+    let r = s.run(&["validate"]);
+    assert_eq!(r.code, 1);
+    snapbox::assert_data_eq!(
+        r.stdout,
+        snapbox::str![[r#"
+error[E030]: depends_on target `nowhere` is not a module in the registry
+  --> registry/a1/module.yaml:13:33
+   |
+13 |   - { type: depends_on, target: nowhere }
+   |                                 ^^^^^^^ /relationships/0/target
+   |
+   = hint: create it with `modreg new nowhere --type … --name …` or fix the id
+
+
+"#]]
+    );
+    assert_eq!(r.stderr, "validated 1 module: 1 error, 0 warnings\n");
+}
+
+#[test]
+fn every_problem_is_reported_in_one_run() {
+    let s = Scratch::empty();
+    s.write("registry/a1/module.yaml", manifest("a1", "relationships:\n  - { type: depends_on, target: b0 }\n"));
+    s.write("registry/b1/module.yaml", manifest("b2", ""));
+    s.write("registry/c1/module.yaml", "apiVersion: modreg/v1\nkind: Module\nmetadata: {\n");
+    s.write("registry/d1/module.yaml", manifest("d1", "bogus: 1\n"));
+    let rep: Report = s.run(&["validate", "--format", "json"]).json();
+    let codes: Vec<&str> = rep.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["E030", "E020", "E003", "E010"]);
+    assert_eq!(rep.modules, 4);
+}
+
+#[test]
+fn quiet_drops_the_summary_but_keeps_the_data() {
+    let s = Scratch::empty();
+    s.write("registry/a1/module.yaml", manifest("a1", "bogus: 1\n"));
+    let r = s.run(&["-q", "validate"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stderr, "");
+    assert!(r.stdout.contains("E010"));
+}
+
+#[test]
+fn paths_limit_the_report_but_references_resolve_against_everything() {
+    let s = Scratch::empty();
+    s.write("registry/a1/module.yaml", manifest("a1", "relationships:\n  - { type: depends_on, target: b1 }\n"));
+    s.write("registry/b1/module.yaml", manifest("b1", "bogus: 1\n"));
+    // a1 alone is fine: its target b1 exists, even if b1 itself is broken elsewhere.
+    let r = s.run(&["validate", "registry/a1/module.yaml", "--format", "json"]);
+    let rep: Report = r.json();
+    assert_eq!(rep.modules, 1);
+    assert!(rep.diagnostics.iter().all(|d| d.file.starts_with("registry/a1")), "{:?}", rep.diagnostics);
+    let r = s.run(&["validate", "registry/b1", "--format", "json"]);
+    assert_eq!(r.code, 1);
+    let r = s.run(&["validate", "registry/nope"]);
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn strict_turns_warnings_into_errors() {
+    let s = Scratch::empty();
+    s.write("registry/a1/module.yaml", manifest("a1", ""));
+    s.write("registry/a1/notes.txt", "scratch");
+    let r = s.run(&["validate", "--format", "json"]);
+    assert_eq!(r.code, 0, "a warning alone does not fail: {}", r.stdout);
+    let rep: Report = r.json();
+    assert_eq!((rep.errors, rep.warnings), (0, 1));
+    let r = s.run(&["validate", "--strict", "--format", "json"]);
+    assert_eq!(r.code, 1);
+    let rep: Report = r.json();
+    assert_eq!((rep.errors, rep.warnings), (1, 0));
+    assert_eq!(rep.diagnostics[0].severity, "error");
+    assert_eq!(rep.diagnostics[0].code, "W001");
+}
+
+#[test]
+fn message_text_is_stable() {
+    let s = Scratch::empty();
+    s.write("registry/a1/module.yaml", manifest("a1", "").replace("status: active", "status: actve"));
+    let rep: Report = s.run(&["validate", "--format", "json"]).json();
+    let d = &rep.diagnostics[0];
+    assert_eq!(d.message, "/metadata/status: `actve` is not one of experimental, active, inactive, deprecated, error, retired");
+    assert_eq!(d.hint.as_deref(), Some("did you mean `active`?"));
+}

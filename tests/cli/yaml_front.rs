@@ -1,0 +1,187 @@
+//! The YAML front end on hostile and odd input: every case is an error with a position, fast,
+//! never a panic, never a hang.
+
+use std::time::Instant;
+
+use modreg::yaml::{self, YamlErrorKind};
+
+fn err(input: &[u8]) -> yaml::YamlError {
+    let started = Instant::now();
+    let e = yaml::parse(input).expect_err("input must be refused");
+    // Not a timing assertion on the product's speed: a guard against hangs (limits are O(n)).
+    assert!(started.elapsed().as_secs() < 10, "refusing took {:?}", started.elapsed());
+    e
+}
+
+#[test]
+fn spans_are_one_based_lines_and_character_columns() {
+    let doc = yaml::parse("a:\n  b: [x, \"é\", z]\n  c: {d: 1}\n".as_bytes()).expect("yaml");
+    let at = doc.locate("/a/b/2");
+    assert_eq!((at.value.line, at.value.col), (2, 15));
+    let at = doc.locate("/a/c/d");
+    assert_eq!((at.value.line, at.value.col), (3, 10));
+    assert_eq!(at.key.map(|k| (k.line, k.col)), Some((3, 7)));
+    assert!(at.exact);
+    // A pointer that leads nowhere stops at the deepest ancestor.
+    let at = doc.locate("/a/c/missing");
+    assert!(!at.exact);
+    assert_eq!((at.value.line, at.value.col), (3, 6));
+}
+
+#[test]
+fn pointer_escapes_are_followed() {
+    let doc = yaml::parse(b"\"a/b\":\n  \"c~d\": 1\n").expect("yaml");
+    let at = doc.locate("/a~1b/c~0d");
+    assert!(at.exact);
+    assert_eq!(at.value.line, 2);
+}
+
+#[test]
+fn yaml_1_2_core_scalars() {
+    let doc = yaml::parse(b"a: yes\nb: on\nc: 1.0\nd: ~\ne: 0x10\nf: '1'\ng: 2025-03-14\n").expect("yaml");
+    let v = &doc.value;
+    assert_eq!(v["a"], "yes", "YAML 1.2: yes is a string");
+    assert_eq!(v["b"], "on");
+    assert_eq!(v["c"], 1.0);
+    assert!(v["d"].is_null());
+    assert_eq!(v["e"], 16);
+    assert_eq!(v["f"], "1");
+    assert_eq!(v["g"], "2025-03-14", "no timestamp type: dates stay strings");
+}
+
+#[test]
+fn duplicate_keys_are_refused_at_the_second() {
+    let e = err(b"a: 1\nb: 2\na: 3\n");
+    assert_eq!(e.kind, YamlErrorKind::DuplicateKey);
+    assert_eq!((e.pos.line, e.pos.col), (3, 1));
+    assert!(e.message.contains("line 1"), "{}", e.message);
+}
+
+#[test]
+fn alias_bomb_is_refused() {
+    let mut s = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    let mut prev = 'a';
+    for c in 'b'..='j' {
+        s.push_str(&format!("{c}: &{c} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
+        prev = c;
+    }
+    let e = err(s.as_bytes());
+    assert_eq!(e.kind, YamlErrorKind::Limit);
+    assert!(e.message.contains("alias"), "{}", e.message);
+}
+
+#[test]
+fn legitimate_aliases_expand() {
+    let doc = yaml::parse(b"base: &b {x: 1}\ncopy: *b\n").expect("yaml");
+    assert_eq!(doc.value["copy"]["x"], 1);
+    assert_eq!(doc.locate("/copy/x").value.line, 2, "an alias is located where it is used");
+}
+
+#[test]
+fn deep_nesting_is_refused_in_block_and_flow_style() {
+    let flow = format!("{}{}", "[".repeat(20_000), "]".repeat(20_000));
+    assert_eq!(err(flow.as_bytes()).kind, YamlErrorKind::Limit);
+    let mut block = String::new();
+    for i in 0..20_000 {
+        block.push_str(&" ".repeat(i.min(200)));
+        block.push_str("- ");
+    }
+    block.push_str("x\n");
+    let e = yaml::parse(block.as_bytes());
+    assert!(e.is_err());
+    let flow_maps = "{a: ".repeat(20_000);
+    assert!(yaml::parse(flow_maps.as_bytes()).is_err());
+    let seq = "- ".repeat(100_000) + "x\n";
+    let e = err(seq.as_bytes());
+    assert_eq!(e.kind, YamlErrorKind::Limit);
+}
+
+#[test]
+fn binary_and_non_utf8_are_refused_with_a_position() {
+    let e = err(b"a: 1\nb: \x00\x01\x02");
+    assert_eq!(e.kind, YamlErrorKind::Encoding);
+    assert_eq!((e.pos.line, e.pos.col), (2, 4));
+    let e = err(b"a: caf\xe9\n");
+    assert_eq!(e.kind, YamlErrorKind::Encoding);
+    assert_eq!((e.pos.line, e.pos.col), (1, 7));
+}
+
+#[test]
+fn empty_and_multi_document_files_are_refused() {
+    assert_eq!(err(b"").kind, YamlErrorKind::Documents);
+    assert_eq!(err(b"# only a comment\n").kind, YamlErrorKind::Documents);
+    let e = err(b"a: 1\n---\nb: 2\n");
+    assert_eq!(e.kind, YamlErrorKind::Documents);
+    assert_eq!(e.pos.line, 2);
+}
+
+#[test]
+fn oversize_files_are_refused_before_parsing() {
+    let big = vec![b'#'; yaml::MAX_FILE_BYTES + 1];
+    assert_eq!(err(&big).kind, YamlErrorKind::Limit);
+}
+
+#[test]
+fn tags_and_complex_keys_are_refused() {
+    assert_eq!(err(b"a: !!binary aGVsbG8=\n").kind, YamlErrorKind::Unsupported);
+    assert_eq!(err(b"a: !custom x\n").kind, YamlErrorKind::Unsupported);
+    assert_eq!(err(b"? [a, b]\n: c\n").kind, YamlErrorKind::Unsupported);
+    assert_eq!(err(b"~: c\n").kind, YamlErrorKind::Unsupported);
+    // Core-schema tags are fine.
+    let doc = yaml::parse(b"a: !!str 123\n").expect("yaml");
+    assert_eq!(doc.value["a"], "123");
+}
+
+#[test]
+fn syntax_errors_carry_the_parser_position() {
+    let e = err(b"a: [1, 2\nb: 3\n");
+    assert_eq!(e.kind, YamlErrorKind::Syntax);
+    assert!(e.pos.line >= 1);
+    let e = err(b"a:\n\tb: 1\n");
+    assert_eq!(e.kind, YamlErrorKind::Syntax);
+}
+
+mod property {
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        /// Any byte string gives a document or an error, never a panic.
+        #[test]
+        fn any_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let _ = modreg::yaml::parse(&bytes);
+        }
+
+        /// Any YAML-ish text (drawn from YAML's punctuation) never panics either.
+        #[test]
+        fn yamlish_text_never_panics(s in "[a-z:\\-\\[\\]{}&*!|>'\" \n,#?%@`~0-9.]{0,200}") {
+            let _ = modreg::yaml::parse(s.as_bytes());
+        }
+
+        /// Every node of a parsed document maps back to a position inside the text.
+        #[test]
+        fn every_pointer_locates_inside_the_text(
+            keys in proptest::collection::vec("[a-z]{1,6}", 1..6),
+            values in proptest::collection::vec(0u32..1000, 1..6),
+        ) {
+            let mut text = String::new();
+            for (i, k) in keys.iter().enumerate() {
+                text.push_str(&format!("{k}{i}:\n  list: [{}]\n", values.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")));
+            }
+            let doc = modreg::yaml::parse(text.as_bytes()).expect("generated YAML parses");
+            let lines: Vec<&str> = text.lines().collect();
+            for (i, k) in keys.iter().enumerate() {
+                for (j, v) in values.iter().enumerate() {
+                    let at = doc.locate(&format!("/{k}{i}/list/{j}"));
+                    prop_assert!(at.exact);
+                    let line = lines[at.value.line as usize - 1];
+                    let rest: String = line.chars().skip(at.value.col as usize - 1).collect();
+                    prop_assert!(rest.starts_with(&v.to_string()), "{} at {:?} in {:?}", v, at.value, line);
+                }
+                let at = doc.locate(&format!("/{k}{i}"));
+                prop_assert_eq!(at.key.map(|p| p.line as usize), Some(2 * i + 1));
+            }
+        }
+    }
+}
