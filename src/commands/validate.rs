@@ -1,18 +1,27 @@
+//! `modreg validate [PATH...]`: every check of SPEC §5 over the whole registry, reported for the
+//! files in scope, in the format a person or a CI system reads.
+
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::cli::{ValidateArgs, ValidateFormat};
 use crate::context::Context;
 use crate::output::diagnostics::{self, ValidationReport};
-use crate::output::{self, Output};
-use crate::validate::{Severity, checks, normalize};
+use crate::output::junit::ManifestCase;
+use crate::output::{self, Output, github, junit, sarif};
+use crate::registry::{MANIFEST_FILE, Registry};
+use crate::validate::{Diagnostic, Severity, checks, normalize};
 use crate::{Error, ExitStatus};
+
+/// The job summary file GitHub Actions gives every step; `--format github` appends to it.
+pub const GITHUB_STEP_SUMMARY: &str = "GITHUB_STEP_SUMMARY";
 
 pub fn run(ctx: &Context, args: &ValidateArgs) -> Result<Output, Error> {
     let reg = ctx.load()?;
     let mut diags = reg.diagnostics.clone();
     diags.extend(checks::run(&reg));
     normalize(&mut diags);
-    let mut modules = reg.modules.len() + reg.broken.len();
+    let mut manifests = manifests(&reg);
     if !args.paths.is_empty() {
         let wanted: Vec<PathBuf> = args.paths.iter().map(|p| absolute(&ctx.cwd, p)).collect();
         for w in &wanted {
@@ -25,24 +34,77 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> Result<Output, Error> {
             wanted.iter().any(|w| f.starts_with(w))
         };
         diags.retain(|d| keep(&d.file));
-        modules = reg.modules.iter().filter(|m| keep(&m.manifest.path)).count()
-            + reg.broken.iter().filter(|b| keep(&reg.root().join(b).join("module.yaml"))).count();
+        manifests.retain(|m| keep(&m.file));
     }
     if args.strict {
         for d in &mut diags {
             d.severity = Severity::Error;
         }
     }
-    let report = ValidationReport::new(modules, &diags);
+    let report = ValidationReport::new(manifests.len(), &diags);
     let stdout = match args.format {
         ValidateFormat::Human => diagnostics::human(&diags, ctx.color_stdout),
         ValidateFormat::Json => output::json(&report),
+        ValidateFormat::Github => {
+            let ci = repo_relative(&ctx.cwd, &diags);
+            if let Some(path) = std::env::var_os(GITHUB_STEP_SUMMARY).filter(|p| !p.is_empty()) {
+                let ci_report = ValidationReport::new(report.modules, &ci);
+                append(Path::new(&path), &github::step_summary(&ci_report))?;
+            }
+            github::render(&ci)
+        }
+        ValidateFormat::Sarif => sarif::render(&repo_relative(&ctx.cwd, &diags)),
+        ValidateFormat::Junit => junit::render(&manifests, &diags),
     };
     let mut out = Output::data(stdout);
     if !ctx.quiet {
         out = out.note(report.summary());
     }
     Ok(out.with_status(if report.errors > 0 { ExitStatus::Invalid } else { ExitStatus::Success }))
+}
+
+/// Every manifest of the registry, loaded or not: the modules `validate` counts, and the test
+/// cases of `--format junit`.
+fn manifests(reg: &Registry) -> Vec<ManifestCase> {
+    let loaded =
+        reg.modules.iter().map(|m| ManifestCase { name: m.id().to_owned(), file: m.manifest.path.clone() });
+    let broken = reg
+        .broken
+        .iter()
+        .map(|id| ManifestCase { name: id.clone(), file: reg.root().join(id).join(MANIFEST_FILE) });
+    loaded.chain(broken).collect()
+}
+
+fn append(path: &Path, text: &str) -> Result<(), Error> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(|e| Error::io(path, e))
+}
+
+/// The diagnostics with files relative to the repository root, which is what GitHub resolves
+/// annotation and SARIF paths against (the cwd may be a subdirectory). Without a repository,
+/// paths stay relative to the cwd; files outside the repository stay absolute.
+fn repo_relative(cwd: &Path, diags: &[Diagnostic]) -> Vec<Diagnostic> {
+    let Some(root) = repo_root(cwd) else {
+        return diags.to_vec();
+    };
+    diags
+        .iter()
+        .map(|d| {
+            let abs = absolute(cwd, &d.file);
+            let file = abs.strip_prefix(&root).map_or(abs.clone(), Path::to_path_buf);
+            Diagnostic { file, ..d.clone() }
+        })
+        .collect()
+}
+
+/// The nearest directory at or above `cwd` holding `.git` (a directory, or a file in a
+/// worktree or submodule).
+fn repo_root(cwd: &Path) -> Option<PathBuf> {
+    cwd.ancestors().find(|dir| dir.join(".git").exists()).map(Path::to_path_buf)
 }
 
 /// `path` made absolute against `cwd`, with `.` and `..` folded lexically (no symlink lookups).
@@ -60,4 +122,3 @@ pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
     }
     out
 }
-
