@@ -1,47 +1,121 @@
 //! Registry-wide rules over the typed modules (SPEC §5, checks 3–8). Each check walks the
-//! modules once and uses the registry's prebuilt indexes; none is quadratic in modules.
+//! modules once and uses the registry's prebuilt indexes or a map built once; none is quadratic
+//! in modules.
+//!
+//! The checks that look at one module only (references, embedded schemas, health, stray files)
+//! run in parallel, one module per task; the cross-module ones (graph, uniqueness) run after.
+
+mod embedded;
+mod files;
+mod graph;
+mod health;
+mod references;
+mod uniqueness;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
 
 use crate::registry::Registry;
 use crate::validate::schema::closest;
 use crate::validate::{Code, Diagnostic};
 
+/// How many candidate names "did you mean" may compare in one run. A registry with thousands
+/// of misspelt targets still validates in linear time; past the budget hints get plainer.
+const SUGGESTION_BUDGET: usize = 2_000_000;
+
 /// Every registry-level check, in order.
 pub fn run(reg: &Registry) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    relationship_targets(reg, &mut out);
+    let ctx = Ctx::new(reg);
+    let mut out: Vec<Diagnostic> = (0..reg.modules.len())
+        .into_par_iter()
+        .flat_map_iter(|i| {
+            let mut found = Vec::new();
+            references::check(&ctx, i, &mut found);
+            embedded::check(&ctx, i, &mut found);
+            health::check(&ctx, i, &mut found);
+            files::check(reg, i, &mut found);
+            found
+        })
+        .collect();
+    graph::check(reg, &mut out);
+    uniqueness::check(reg, &mut out);
     out
 }
 
-/// Located diagnostic at a JSON pointer of a module's manifest.
+/// What the per-module checks share: the registry, its ids, and the suggestion budget.
+pub(crate) struct Ctx<'r> {
+    pub reg: &'r Registry,
+    ids: Vec<String>,
+    budget: AtomicUsize,
+    compiled: embedded::Compiled,
+}
+
+impl<'r> Ctx<'r> {
+    fn new(reg: &'r Registry) -> Self {
+        Ctx {
+            reg,
+            ids: reg.ids().map(str::to_owned).collect(),
+            budget: AtomicUsize::new(SUGGESTION_BUDGET),
+            compiled: embedded::Compiled::default(),
+        }
+    }
+
+    /// The closest of `choices` to a misspelt `got`, while the budget lasts.
+    pub fn suggest<'c>(&self, got: &str, choices: &'c [String]) -> Option<&'c str> {
+        let cost = choices.len();
+        let left = self.budget.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| b.checked_sub(cost));
+        left.ok().and_then(|_| closest(got, choices))
+    }
+
+    /// The hint for a name that should be a module id but is not.
+    pub fn unknown_module_hint(&self, id: &str) -> String {
+        match self.suggest(id, &self.ids) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None if self.reg.broken.iter().any(|b| b == id) => {
+                format!("`{id}` exists but its manifest does not load; fix it first")
+            }
+            None => format!("create it with `modreg new {id} --type … --name …` or fix the id"),
+        }
+    }
+}
+
+/// Located diagnostic at the value a JSON pointer of a module's manifest names.
 pub(crate) fn at(reg: &Registry, module: usize, code: Code, pointer: &str, message: String) -> Diagnostic {
     let m = &reg.modules[module];
     let loc = m.manifest.doc.locate(pointer);
     Diagnostic::new(code, &m.manifest.path, loc.value, message).at_path(pointer)
 }
 
-fn relationship_targets(reg: &Registry, out: &mut Vec<Diagnostic>) {
-    let ids: Vec<String> = reg.ids().map(str::to_owned).collect();
-    for (i, m) in reg.modules.iter().enumerate() {
-        for (r, rel) in m.m().relationships.iter().enumerate() {
-            if reg.index_of(&rel.target).is_none() {
-                let hint = match closest(&rel.target, &ids) {
-                    Some(near) => format!("did you mean `{near}`?"),
-                    None if reg.broken.contains(&rel.target) => {
-                        format!("`{}` exists but its manifest does not load; fix it first", rel.target)
-                    }
-                    None => format!("create it with `modreg new {} --type … --name …` or fix the id", rel.target),
-                };
-                out.push(
-                    at(
-                        reg,
-                        i,
-                        Code::UnknownTarget,
-                        &format!("/relationships/{r}/target"),
-                        format!("{} target `{}` is not a module in the registry", rel.kind, rel.target),
-                    )
-                    .hint(hint),
-                );
-            }
-        }
+/// Located diagnostic at the key a JSON pointer ends in (a field that should not be there).
+pub(crate) fn at_key(
+    reg: &Registry,
+    module: usize,
+    code: Code,
+    pointer: &str,
+    message: String,
+) -> Diagnostic {
+    let m = &reg.modules[module];
+    let loc = m.manifest.doc.locate(pointer);
+    Diagnostic::new(code, &m.manifest.path, loc.key.unwrap_or(loc.value), message).at_path(pointer)
+}
+
+/// The line a pointer of a module's manifest is on, for "first declared at line N" messages.
+pub(crate) fn line_of(reg: &Registry, module: usize, pointer: &str) -> u32 {
+    reg.modules[module].manifest.doc.locate(pointer).value.line
+}
+
+/// One RFC 6901 reference token.
+pub(crate) fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// `a, b, c` for a hint, with at most a handful of names.
+pub(crate) fn list(names: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let mut s = names.iter().take(SHOWN).map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+    if names.len() > SHOWN {
+        s.push_str(&format!(" and {} more", names.len() - SHOWN));
     }
+    s
 }

@@ -1,0 +1,373 @@
+//! JSON Schemas embedded in a manifest (SPEC §5 check 6): `config.schema` and every
+//! `capabilities.data_models[].schema` must be valid draft 2020-12 schemas, `config.defaults`
+//! must validate against `config.schema`, and no `$ref` may leave the schema (nothing is ever
+//! fetched: jsonschema is built without resolvers, so such a schema is reported, not compiled).
+//!
+//! Errors inside an embedded schema are located by joining the schema's pointer in the manifest
+//! with the error's path inside the schema.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use jsonschema::Validator;
+use jsonschema::error::ValidationErrorKind;
+use serde_json::Value;
+
+use super::{Ctx, at, at_key, escape};
+use crate::registry::Registry;
+use crate::validate::schema::build_validator;
+use crate::validate::{Code, Diagnostic};
+
+/// Schemas that compiled in this run, by their JSON text, so identical schemas (boilerplate
+/// config, an entity copied between modules) are not compiled again and again. An entry says
+/// "it compiles"; it holds the validator only for a repeated config schema (`config.defaults`
+/// needs one), so memory does not grow with the number of distinct schemas.
+#[derive(Default)]
+pub(crate) struct Compiled {
+    by_text: Mutex<HashMap<String, Option<Arc<Validator>>>>,
+}
+
+impl Compiled {
+    /// `Some` when the schema is known to compile: with its validator when one was kept.
+    fn get(&self, text: &str) -> Option<Option<Arc<Validator>>> {
+        self.by_text.lock().unwrap_or_else(|e| e.into_inner()).get(text).cloned()
+    }
+
+    fn put(&self, text: String, validator: Option<Arc<Validator>>) {
+        let mut map = self.by_text.lock().unwrap_or_else(|e| e.into_inner());
+        let slot = map.entry(text).or_insert(None);
+        if validator.is_some() {
+            *slot = validator;
+        }
+    }
+}
+
+pub(super) fn check(ctx: &Ctx<'_>, i: usize, out: &mut Vec<Diagnostic>) {
+    let reg = ctx.reg;
+    let doc = &reg.modules[i].manifest.doc.value;
+    if let Some(schema) = doc.pointer("/config/schema")
+        && let Some(validator) = compile(ctx, i, "config.schema", "/config/schema", schema, true, out)
+        && let Some(defaults) = doc.pointer("/config/defaults")
+    {
+        for err in validator.iter_errors(defaults) {
+            let pointer = format!("/config/defaults{}", err.instance_path().as_str());
+            let rule = format!("/config/schema{}", err.schema_path().as_str());
+            if let ValidationErrorKind::AdditionalProperties { unexpected } = err.kind() {
+                for key in unexpected {
+                    let child = format!("{pointer}/{}", escape(key));
+                    let shown = &child[1..].replace('/', ".");
+                    out.push(
+                        at_key(
+                            reg,
+                            i,
+                            Code::ConfigDefaults,
+                            &child,
+                            format!("{shown} is not a key config.schema allows"),
+                        )
+                        .hint(format!(
+                            "remove it, or declare `{key}` under `properties` of the schema at {}",
+                            rule.strip_suffix("/additionalProperties").unwrap_or(&rule)
+                        )),
+                    );
+                }
+                continue;
+            }
+            let shown = &pointer[1..].replace('/', ".");
+            out.push(
+                at(
+                    reg,
+                    i,
+                    Code::ConfigDefaults,
+                    &pointer,
+                    format!("{shown} does not match config.schema: {}", brief(&err.to_string())),
+                )
+                .hint(format!("change the default, or the rule at {rule}")),
+            );
+        }
+    }
+    let models = doc.pointer("/capabilities/data_models").and_then(Value::as_array);
+    for (k, model) in models.into_iter().flatten().enumerate() {
+        if let Some(schema) = model.get("schema") {
+            let name = model.get("name").and_then(Value::as_str).unwrap_or("?");
+            let what = format!("schema of data model `{name}`");
+            let base = format!("/capabilities/data_models/{k}/schema");
+            compile(ctx, i, &what, &base, schema, false, out);
+        }
+    }
+}
+
+/// Check an embedded schema and compile it. Returns its validator when the schema is usable
+/// and `keep` asks for one.
+///
+/// Compiling validates against the meta-schema first, so a valid schema costs one pass; only an
+/// invalid one is walked again to report every error rather than the first.
+fn compile(
+    ctx: &Ctx<'_>,
+    i: usize,
+    what: &str,
+    base: &str,
+    schema: &Value,
+    keep: bool,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Arc<Validator>> {
+    let text = serde_json::to_string(schema).ok();
+    let known = text.as_deref().and_then(|t| ctx.compiled.get(t));
+    match &known {
+        Some(Some(validator)) => return Some(Arc::clone(validator)),
+        Some(None) if !keep => return None,
+        _ => {}
+    }
+    let built = check_and_build(ctx.reg, i, what, base, schema, out)?;
+    let validator = keep.then(|| Arc::new(built));
+    if let Some(text) = text {
+        // A validator is kept once its schema shows up a second time: repeated boilerplate
+        // compiles twice at most, and a registry of distinct schemas holds no validators.
+        ctx.compiled.put(text, validator.clone().filter(|_| known.is_some()));
+    }
+    validator
+}
+
+/// The located diagnostics of a schema not known to compile, and its validator when it does.
+fn check_and_build(
+    reg: &Registry,
+    i: usize,
+    what: &str,
+    base: &str,
+    schema: &Value,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Validator> {
+    if has_external_ref(schema) {
+        for (path, target) in refs(schema, is_external) {
+            out.push(
+                at(
+                    reg,
+                    i,
+                    Code::RemoteRef,
+                    &format!("{base}{path}"),
+                    format!("{what}: `{target}` is not a reference inside the schema; modreg never fetches schemas"),
+                )
+                .hint("copy the definition under `$defs` and reference it as `#/$defs/Name`"),
+            );
+        }
+        meta_errors(reg, i, what, base, schema, out);
+        return None;
+    }
+    let err = match build_validator(schema) {
+        Ok(v) => return Some(v),
+        Err(err) => err,
+    };
+    if meta_errors(reg, i, what, base, schema, out) == 0 {
+        // Valid against the meta-schema but not compilable: a bad regex, a `#/...` that leads
+        // nowhere, an unknown `$schema`. jsonschema reports reference errors at the root.
+        let mut path = err.instance_path().as_str().to_owned();
+        if path.is_empty()
+            && matches!(err.kind(), ValidationErrorKind::Referencing(_))
+            && let Some(found) = reference_culprit(schema, &err.to_string())
+        {
+            path = found;
+        }
+        let path = path.as_str();
+        out.push(
+            at(
+                reg,
+                i,
+                Code::EmbeddedSchema,
+                &format!("{base}{path}"),
+                format!("{what} does not compile: {}", brief(&err.to_string())),
+            )
+            .hint(meta_hint(schema, path)),
+        );
+    }
+    None
+}
+
+/// Every error of the schema against the draft 2020-12 meta-schema; returns how many.
+fn meta_errors(
+    reg: &Registry,
+    i: usize,
+    what: &str,
+    base: &str,
+    schema: &Value,
+    out: &mut Vec<Diagnostic>,
+) -> usize {
+    let meta = jsonschema::draft202012::meta::validator();
+    let before = out.len();
+    for err in meta.iter_errors(schema) {
+        let path = err.instance_path().as_str();
+        out.push(
+            at(
+                reg,
+                i,
+                Code::EmbeddedSchema,
+                &format!("{base}{path}"),
+                format!("{what} is not a valid JSON Schema: {}", brief(&err.to_string())),
+            )
+            .hint(meta_hint(schema, path)),
+        );
+    }
+    out.len() - before
+}
+
+fn meta_hint(schema: &Value, path: &str) -> String {
+    let declared = schema.get("$schema").and_then(Value::as_str).filter(|d| !d.contains("2020-12"));
+    if let Some(draft) = declared {
+        format!(
+            "the schema declares `$schema: {draft}`, but embedded schemas are read as draft 2020-12; port it"
+        )
+    } else if path.ends_with("/type") || path.contains("/type/") {
+        "JSON Schema types are array, boolean, integer, null, number, object and string".to_owned()
+    } else if path.ends_with("/$ref") || path.ends_with("/$dynamicRef") {
+        "define the target under `$defs`, or fix the reference".to_owned()
+    } else if path.ends_with("/pattern") || path.contains("/patternProperties") {
+        "patterns are ECMA-262 regular expressions; quote them in single quotes in YAML".to_owned()
+    } else {
+        "embedded schemas follow JSON Schema draft 2020-12 (https://json-schema.org/draft/2020-12)".to_owned()
+    }
+}
+
+/// Keywords whose values are data, not schemas: a `$ref` inside them is just a string.
+const DATA_KEYWORDS: &[&str] = &["const", "enum", "default", "examples"];
+/// Keywords whose values map names to schemas: a property may be called `enum` or `$ref`.
+const NAMED_SCHEMAS: &[&str] =
+    &["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
+
+/// What a child of a schema node is.
+enum Child<'v> {
+    /// The target of a `$ref` / `$dynamicRef`.
+    Ref(&'v str),
+    /// A node to walk; `true` when its keys are names rather than keywords.
+    Walk(bool),
+    Skip,
+}
+
+/// Classify every child of `node` (`names`: its keys are names, not keywords).
+fn children<'v>(node: &'v Value, names: bool, mut f: impl FnMut(Token<'v>, &'v Value, Child<'v>)) {
+    match node {
+        Value::Object(map) => {
+            for (k, child) in map {
+                let kind = match child {
+                    _ if names => Child::Walk(false),
+                    Value::String(s) if k == "$ref" || k == "$dynamicRef" => Child::Ref(s),
+                    Value::Object(_) | Value::Array(_) if DATA_KEYWORDS.contains(&k.as_str()) => Child::Skip,
+                    Value::Object(_) | Value::Array(_) => Child::Walk(NAMED_SCHEMAS.contains(&k.as_str())),
+                    _ => Child::Skip,
+                };
+                f(Token::Key(k), child, kind);
+            }
+        }
+        Value::Array(items) => {
+            for (n, child) in items.iter().enumerate() {
+                f(Token::Index(n), child, Child::Walk(false));
+            }
+        }
+        _ => {}
+    }
+}
+
+enum Token<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+/// Whether any `$ref` / `$dynamicRef` leaves the schema (anything but a fragment such as
+/// `#/$defs/Money`). Allocation-light: almost every schema answers no.
+fn has_external_ref(schema: &Value) -> bool {
+    let mut todo: Vec<(&Value, bool)> = vec![(schema, false)];
+    let mut found = false;
+    while let Some((node, names)) = todo.pop() {
+        children(node, names, |_, child, kind| match kind {
+            Child::Ref(target) => found |= is_external(target),
+            Child::Walk(n) => todo.push((child, n)),
+            Child::Skip => {}
+        });
+        if found {
+            return true;
+        }
+    }
+    false
+}
+
+/// Anything but a fragment (`#/$defs/Money`, `#anchor`) leaves the schema.
+fn is_external(target: &str) -> bool {
+    !(target.is_empty() || target.starts_with('#'))
+}
+
+/// Keywords that hold a URI or an anchor name.
+const REFERENCE_KEYWORDS: &[&str] = &["$ref", "$dynamicRef", "$id", "$schema", "$anchor", "$dynamicAnchor"];
+
+/// Where in the schema a reference error jsonschema reported at the root comes from: the
+/// keyword whose value the message quotes, else the first `$ref` that names nothing (a missing
+/// `#/...` target or an unknown `#anchor`). Only locates; never decides whether there is an error.
+fn reference_culprit(schema: &Value, message: &str) -> Option<String> {
+    let mut uses: Vec<(String, &str, &str)> = Vec::new();
+    let mut todo: Vec<(String, &Value)> = vec![(String::new(), schema)];
+    while let Some((path, v)) = todo.pop() {
+        match v {
+            Value::Object(map) => {
+                for (k, child) in map {
+                    let child_path = format!("{path}/{}", escape(k));
+                    match child {
+                        Value::String(s) if REFERENCE_KEYWORDS.contains(&k.as_str()) => {
+                            uses.push((child_path, k, s));
+                        }
+                        _ => todo.push((child_path, child)),
+                    }
+                }
+            }
+            Value::Array(items) => {
+                todo.extend(items.iter().enumerate().map(|(n, c)| (format!("{path}/{n}"), c)));
+            }
+            _ => {}
+        }
+    }
+    uses.sort();
+    if let Some((p, _, _)) = uses.iter().find(|(_, _, s)| message.contains(&format!("'{s}'"))) {
+        return Some(p.clone());
+    }
+    let anchors: Vec<&str> = uses
+        .iter()
+        .filter(|(_, k, _)| *k == "$anchor" || *k == "$dynamicAnchor")
+        .map(|(_, _, s)| *s)
+        .collect();
+    uses.iter()
+        .filter(|(_, k, _)| *k == "$ref" || *k == "$dynamicRef")
+        .find(|(_, _, target)| match target.strip_prefix('#') {
+            Some(p) if p.starts_with('/') => schema.pointer(&p.replace("%25", "%")).is_none(),
+            Some(anchor) if !anchor.is_empty() => !anchors.contains(&anchor),
+            _ => false,
+        })
+        .map(|(p, _, _)| p.clone())
+}
+
+/// The references of a schema that `wanted` selects, with the pointer of each value inside the
+/// schema.
+fn refs(schema: &Value, wanted: impl Fn(&str) -> bool) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut todo: Vec<(String, &Value, bool)> = vec![(String::new(), schema, false)];
+    while let Some((path, node, names)) = todo.pop() {
+        children(node, names, |token, child, kind| {
+            let child_path = match token {
+                Token::Key(k) => format!("{path}/{}", escape(k)),
+                Token::Index(n) => format!("{path}/{n}"),
+            };
+            match kind {
+                Child::Ref(target) if wanted(target) => found.push((child_path, target.to_owned())),
+                Child::Ref(_) => {}
+                Child::Walk(n) => todo.push((child_path, child, n)),
+                Child::Skip => {}
+            }
+        });
+    }
+    found.sort();
+    found
+}
+
+/// A jsonschema message, kept to one readable line (it quotes whole values otherwise).
+fn brief(message: &str) -> String {
+    let line = message.lines().next().unwrap_or_default();
+    if line.chars().count() > 200 {
+        format!("{}…", line.chars().take(200).collect::<String>())
+    } else {
+        line.to_owned()
+    }
+}

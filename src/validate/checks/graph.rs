@@ -1,0 +1,164 @@
+//! Rules over the relationship graph (SPEC §5 check 5): no depends_on cycle, part_of is a forest,
+//! version requirements hold, and active modules do not lean on deprecated ones.
+//!
+//! Cycles come from [`RelGraph`], so `validate`, `graph` and `stats` report the same cycles.
+//! Self-references are left to E037, which names them more plainly.
+
+use std::collections::HashSet;
+
+use super::{at, line_of};
+use crate::graph::RelGraph;
+use crate::model::{RelationType, Status};
+use crate::registry::Registry;
+use crate::validate::{Code, Diagnostic};
+
+pub(super) fn check(reg: &Registry, out: &mut Vec<Diagnostic>) {
+    cycles(reg, RelationType::DependsOn, out);
+    cycles(reg, RelationType::PartOf, out);
+    single_parent(reg, out);
+    versions_and_deprecations(reg, out);
+}
+
+/// E040 / E041: one diagnostic per cycle, at the first module's edge to the next one.
+fn cycles(reg: &Registry, kind: RelationType, out: &mut Vec<Diagnostic>) {
+    let mut g = RelGraph::build(reg, &[kind]);
+    // A self-loop would hide the larger cycle of its component; E037 reports it.
+    g.graph.retain_edges(|g, e| g.edge_endpoints(e).is_none_or(|(a, b)| a != b));
+    for cycle in g.cycles() {
+        let [first, second, ..] = cycle[..] else {
+            continue;
+        };
+        let Some(edge) = reg.outgoing[first].iter().find(|e| e.kind == kind && e.target == second) else {
+            continue;
+        };
+        let path: Vec<&str> = cycle.iter().chain([&first]).map(|&m| reg.modules[m].id()).collect();
+        let (code, hint) = match kind {
+            RelationType::PartOf => (
+                Code::PartOf,
+                "the part_of hierarchy must be a tree: remove one of these part_of relationships",
+            ),
+            _ => (
+                Code::DependencyCycle,
+                "a module cannot depend on itself, even through others: remove one of these depends_on \
+                 relationships, turn one into integrates_with, or move the shared part into a module both depend on",
+            ),
+        };
+        out.push(
+            at(
+                reg,
+                first,
+                code,
+                &format!("/relationships/{}/target", edge.index),
+                format!("{kind} cycle: {}", path.join(" → ")),
+            )
+            .hint(hint),
+        );
+    }
+}
+
+/// E041: a module is part of at most one parent. A repeated `part_of` to the same parent is a
+/// duplicate (E037), not a second parent.
+fn single_parent(reg: &Registry, out: &mut Vec<Diagnostic>) {
+    for (i, m) in reg.modules.iter().enumerate() {
+        let mut parent: Option<(usize, &str)> = None;
+        for (r, rel) in m.m().relationships.iter().enumerate() {
+            if rel.kind != RelationType::PartOf {
+                continue;
+            }
+            match parent {
+                None => parent = Some((r, rel.target.as_str())),
+                Some((_, first)) if first == rel.target => {}
+                Some((first_index, first)) => {
+                    let line = line_of(reg, i, &format!("/relationships/{first_index}/target"));
+                    out.push(
+                        at(
+                            reg,
+                            i,
+                            Code::PartOf,
+                            &format!("/relationships/{r}/target"),
+                            format!(
+                                "`{}` is already part of `{first}` (line {line}); part_of `{}` would give it a second parent",
+                                m.id(),
+                                rel.target
+                            ),
+                        )
+                        .hint("keep one part_of; express the other link with integrates_with or depends_on"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// E042 (the target's version meets the requirement) and W040 (an active module depends on a
+/// deprecated or retired one).
+fn versions_and_deprecations(reg: &Registry, out: &mut Vec<Diagnostic>) {
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    for edges in &reg.outgoing {
+        for e in edges.iter().filter(|e| e.kind == RelationType::DependsOn && e.source != e.target) {
+            let source = &reg.modules[e.source];
+            let target = &reg.modules[e.target];
+            let rel = reg.relationship(e);
+            let meta = &target.m().metadata;
+            if let Some(req) = &rel.version
+                && !req.matches(&meta.version)
+            {
+                let pointer = format!("/relationships/{}/version", e.index);
+                let shown = source
+                    .manifest
+                    .doc
+                    .value
+                    .pointer(&pointer)
+                    .and_then(|v| v.as_str())
+                    .map_or_else(|| req.to_string(), str::to_owned);
+                let v = &meta.version;
+                out.push(
+                    at(
+                        reg,
+                        e.source,
+                        Code::VersionUnsatisfied,
+                        &pointer,
+                        format!(
+                            "`{}` is at version {v}, which does not satisfy the requirement `{shown}`",
+                            target.id()
+                        ),
+                    )
+                    .hint(format!(
+                        "relax the requirement (e.g. \"^{}.{}\") or upgrade `{}` to a matching version",
+                        v.major,
+                        v.minor,
+                        target.id()
+                    )),
+                );
+            }
+            // A repeated depends_on is E037; warn about the target once.
+            if source.m().metadata.status == Status::Active
+                && matches!(meta.status, Status::Deprecated | Status::Retired)
+                && seen.insert((e.source, e.target))
+            {
+                let hint = match meta.deprecation.as_ref().and_then(|d| d.replaced_by.as_deref()) {
+                    Some(by) => format!("`{}` is replaced by `{by}`: depend on `{by}` instead", target.id()),
+                    None => format!(
+                        "`{}` names no replacement: plan a migration away from it, or remove this dependency",
+                        target.id()
+                    ),
+                };
+                out.push(
+                    at(
+                        reg,
+                        e.source,
+                        Code::DeprecatedDependency,
+                        &format!("/relationships/{}/target", e.index),
+                        format!(
+                            "active module `{}` depends on `{}`, which is {}",
+                            source.id(),
+                            target.id(),
+                            meta.status
+                        ),
+                    )
+                    .hint(hint),
+                );
+            }
+        }
+    }
+}

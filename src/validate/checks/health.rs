@@ -1,0 +1,57 @@
+//! Health snapshots against their module (SPEC §5 check 8; the schema part runs at load time):
+//! `module` names the directory the snapshot sits in, and `records` are kept per data model of
+//! that module.
+
+use std::collections::HashSet;
+
+use super::{Ctx, escape, list};
+use crate::validate::{Code, Diagnostic};
+
+pub(super) fn check(ctx: &Ctx<'_>, i: usize, out: &mut Vec<Diagnostic>) {
+    let m = &ctx.reg.modules[i];
+    let Some(h) = &m.health else { return };
+    let dir_name = m.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if h.value.module != dir_name {
+        let loc = h.doc.locate("/module");
+        out.push(
+            Diagnostic::new(
+                Code::HealthModule,
+                &h.path,
+                loc.value,
+                format!(
+                    "health snapshot is for module `{}`, but it sits in the directory of `{dir_name}`",
+                    h.value.module
+                ),
+            )
+            .at_path("/module")
+            .hint(format!(
+                "set `module: {dir_name}`, or move the snapshot to the directory of `{}`",
+                h.value.module
+            )),
+        );
+    }
+    let models: HashSet<&str> = m.m().capabilities.data_models.iter().map(|d| d.name.as_str()).collect();
+    for key in h.value.records.keys().filter(|k| !models.contains(k.as_str())) {
+        let mut names: Vec<String> = models.iter().map(|s| (*s).to_owned()).collect();
+        names.sort();
+        let pointer = format!("/records/{}", escape(key));
+        let loc = h.doc.locate(&pointer);
+        let hint = match ctx.suggest(key, &names) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None if names.is_empty() => {
+                format!("`{}` defines no data models; remove the records", m.id())
+            }
+            None => format!("records are kept per data model of `{}`: {}", m.id(), list(&names)),
+        };
+        out.push(
+            Diagnostic::new(
+                Code::HealthRecords,
+                &h.path,
+                loc.key.unwrap_or(loc.value),
+                format!("records for `{key}`, which is not a data model of `{}`", m.id()),
+            )
+            .at_path(pointer)
+            .hint(hint),
+        );
+    }
+}
