@@ -3,6 +3,7 @@
 //!
 //!     python3 ../shared/bench/gen_registry.py --modules 10000 --out /tmp/r10k
 //!     cargo run --release --example load_bench -- /tmp/r10k/registry
+#![allow(clippy::print_stdout)] // a benchmark reports on stdout
 use std::time::Instant;
 
 use modreg::model::{Manifest, SchemaName};
@@ -30,6 +31,7 @@ fn main() {
         .sum();
     println!("schema   {:>8.3} s  {n} errors", t.elapsed().as_secs_f64());
     let t = Instant::now();
-    let ms: Vec<Manifest> = docs.par_iter().map(|d| serde_json::from_value(d.value.clone()).expect("typed")).collect();
+    let ms: Vec<Manifest> =
+        docs.par_iter().map(|d| serde_json::from_value(d.value.clone()).expect("typed")).collect();
     println!("typed    {:>8.3} s  {} manifests", t.elapsed().as_secs_f64(), ms.len());
 }

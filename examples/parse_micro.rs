@@ -1,4 +1,5 @@
 //! Micro-benchmark: raw saphyr-parser events vs modreg's span-keeping builder on one file.
+#![allow(clippy::print_stdout)] // a benchmark reports on stdout
 use std::time::Instant;
 
 fn main() {
@@ -13,7 +14,11 @@ fn main() {
             events += 1;
         }
     }
-    println!("raw events  {:>8.1} µs/file ({} events)", t.elapsed().as_secs_f64() * 1e6 / n as f64, events / n);
+    println!(
+        "raw events  {:>8.1} µs/file ({} events)",
+        t.elapsed().as_secs_f64() * 1e6 / n as f64,
+        events / n
+    );
     let t = Instant::now();
     for _ in 0..n {
         modreg::yaml::parse_str(&text).expect("parse");

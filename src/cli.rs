@@ -43,10 +43,24 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Scaffold registry/ID/module.yaml that already validates
     New(NewArgs),
+    /// Relationships as a graph: Graphviz DOT (default), Mermaid, JSON or SVG
+    ///
+    /// Edge style per type (depends_on solid, integrates_with dashed, provides_data_to dotted
+    /// with the data models), part_of as nested boxes, depends_on cycles in red.
+    ///
+    /// Example: `modreg graph | dot -Tsvg > graph.svg`
+    Graph(GraphArgs),
+    /// What a module depends on, or (--reverse) what is affected if it changes
+    ///
+    /// Follows depends_on edges unless --relation says otherwise; one level deep unless
+    /// --transitive (or --depth N).
+    Deps(DepsArgs),
     /// Print one of modreg's JSON Schemas
     Schema(SchemaArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
+    /// Explain a diagnostic code, with an example and its fix; without CODE, list every code
+    Explain(ExplainArgs),
 }
 
 #[derive(Debug, Args)]
@@ -95,6 +109,7 @@ pub struct ValidateArgs {
     /// Report only on these files or module directories (references still resolve against the
     /// whole registry)
     pub paths: Vec<PathBuf>,
+    /// How to print the findings (the one-line summary goes to stderr)
     #[arg(long, value_enum, default_value_t = ValidateFormat::Human)]
     pub format: ValidateFormat,
     /// Treat warnings as errors
@@ -104,8 +119,17 @@ pub struct ValidateArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ValidateFormat {
+    /// rustc-style, with the source line and a caret
     Human,
+    /// {"modules", "errors", "warnings", "diagnostics": [...]}
     Json,
+    /// GitHub Actions workflow commands (annotations); also appends a job summary to
+    /// $GITHUB_STEP_SUMMARY when it is set
+    Github,
+    /// SARIF 2.1.0, for GitHub code scanning and other dashboards
+    Sarif,
+    /// JUnit XML, one test case per manifest
+    Junit,
 }
 
 #[derive(Debug, Args)]
@@ -138,4 +162,102 @@ pub struct SchemaArgs {
 pub struct CompletionsArgs {
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A diagnostic code such as E010 (any case; `e10` works too)
+    pub code: Option<String>,
+    /// List every code with its one-line description (the default without CODE)
+    #[arg(long, conflicts_with_all = ["code", "markdown"])]
+    pub list: bool,
+    /// Print Markdown instead: the section of CODE, or without CODE all of docs/diagnostics.md
+    #[arg(long)]
+    pub markdown: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    pub format: GraphFormat,
+    /// Only the neighbourhood of this module
+    #[arg(long, value_name = "ID")]
+    pub focus: Option<String>,
+    /// With --focus: at most N edges away from it [default: unlimited]
+    #[arg(long, value_name = "N", requires = "focus")]
+    pub depth: Option<usize>,
+    /// With --focus: follow edges out of modules (what it uses), into them (what uses it), or both
+    #[arg(long, value_enum, default_value_t = Direction::Both, requires = "focus")]
+    pub direction: Direction,
+    /// Only this relationship type (repeatable) [default: all four]
+    #[arg(long, value_enum, value_name = "TYPE")]
+    pub relation: Vec<crate::model::RelationType>,
+    /// Only modules with this status (repeatable; the --focus module is always shown)
+    #[arg(long, value_enum)]
+    pub status: Vec<Status>,
+    /// Layout direction: left to right or top to bottom
+    #[arg(long, value_enum, ignore_case = true, default_value_t = RankDir::Lr)]
+    pub rankdir: RankDir,
+    /// Write the graph to FILE (atomically) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz DOT
+    Dot,
+    /// A Mermaid flowchart (renders in GitHub Markdown)
+    Mermaid,
+    /// Nodes, edges and cycles as JSON
+    Json,
+    /// SVG, rendered by Graphviz `dot` (must be on PATH)
+    Svg,
+}
+
+/// Which way a walk follows relationships.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Direction {
+    /// As declared: from a module to its targets
+    Out,
+    /// Against the declaration: from a module to the modules that point at it
+    In,
+    /// Either way
+    Both,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RankDir {
+    /// Left to right
+    #[value(name = "LR")]
+    Lr,
+    /// Top to bottom
+    #[value(name = "TB")]
+    Tb,
+}
+
+#[derive(Debug, Args)]
+pub struct DepsArgs {
+    /// The module id
+    pub id: String,
+    /// What depends on ID (what is affected if it changes) instead of what ID depends on
+    #[arg(long)]
+    pub reverse: bool,
+    /// Follow relationships to every depth, not just direct ones
+    #[arg(long)]
+    pub transitive: bool,
+    /// At most N levels deep (implies --transitive)
+    #[arg(long, value_name = "N")]
+    pub depth: Option<usize>,
+    /// Follow this relationship type instead of depends_on (repeatable)
+    #[arg(long, value_enum, value_name = "TYPE")]
+    pub relation: Vec<crate::model::RelationType>,
+    #[arg(long, value_enum, default_value_t = DepsFormat::Table)]
+    pub format: DepsFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DepsFormat {
+    Table,
+    Json,
 }

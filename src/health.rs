@@ -69,7 +69,9 @@ pub fn summarize_snapshot(h: &Health, settings: &HealthSettings, now: jiff::Time
     if matches!(state, HealthState::Degraded | HealthState::Down) {
         reasons.push(format!("status {}", h.status));
     }
-    if let (Ok(observed), Some(limit)) = (h.observed_at.parse::<jiff::Timestamp>(), settings.stale_after_secs()) {
+    if let (Ok(observed), Some(limit)) =
+        (h.observed_at.parse::<jiff::Timestamp>(), settings.stale_after_secs())
+    {
         let age = now.as_second() - observed.as_second();
         if age > limit {
             state = HealthState::Stale;

@@ -19,6 +19,7 @@ pub mod commands;
 pub mod context;
 pub mod error;
 pub mod fsutil;
+pub mod graph;
 pub mod health;
 pub mod model;
 pub mod output;

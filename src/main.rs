@@ -17,7 +17,8 @@ fn main() -> ExitCode {
         Ok(s) => match s.parse() {
             Ok(t) => t,
             Err(e) => {
-                let _ = writeln!(std::io::stderr(), "error: MODREG_NOW `{s}` is not an RFC 3339 timestamp: {e}");
+                let _ =
+                    writeln!(std::io::stderr(), "error: MODREG_NOW `{s}` is not an RFC 3339 timestamp: {e}");
                 return ExitCode::from(2);
             }
         },

@@ -106,7 +106,9 @@ impl Document {
                     span = s;
                     key_pos = k;
                 }
-                None => return Located { value: span.pos(), key: key_pos, exact: false },
+                None => {
+                    return Located { value: span.pos(), key: key_pos, exact: false };
+                }
             }
         }
         Located { value: span.pos(), key: key_pos, exact: true }
@@ -114,11 +116,7 @@ impl Document {
 }
 
 fn unescape_pointer_token(raw: &str) -> Cow<'_, str> {
-    if raw.contains('~') {
-        Cow::Owned(raw.replace("~1", "/").replace("~0", "~"))
-    } else {
-        Cow::Borrowed(raw)
-    }
+    if raw.contains('~') { Cow::Owned(raw.replace("~1", "/").replace("~0", "~")) } else { Cow::Borrowed(raw) }
 }
 
 /// Why a file could not be turned into a document.
@@ -199,7 +197,12 @@ pub fn parse(bytes: &[u8]) -> Result<Document, YamlError> {
 
 /// A node under construction on the builder's stack.
 enum Frame {
-    Seq { pos: Pos, anchor: usize, items: Vec<Value>, spans: Vec<SpanTree> },
+    Seq {
+        pos: Pos,
+        anchor: usize,
+        items: Vec<Value>,
+        spans: Vec<SpanTree>,
+    },
     Map {
         pos: Pos,
         anchor: usize,
@@ -228,8 +231,12 @@ pub fn parse_str(text: &str) -> Result<Document, YamlError> {
             };
             if e.info().contains("recursion limit") {
                 // The scanner's own guard against deep flow nesting.
-                return YamlError::new(YamlErrorKind::Limit, pos, format!("nesting deeper than {MAX_DEPTH} levels"))
-                    .hint("manifests are shallow; flatten the structure");
+                return YamlError::new(
+                    YamlErrorKind::Limit,
+                    pos,
+                    format!("nesting deeper than {MAX_DEPTH} levels"),
+                )
+                .hint("manifests are shallow; flatten the structure");
             }
             YamlError::new(YamlErrorKind::Syntax, pos, format!("YAML syntax error: {}", e.info()))
         })?;
@@ -268,8 +275,8 @@ pub fn parse_str(text: &str) -> Result<Document, YamlError> {
                     return Err(unsupported_tag(pos, &t.handle, &t.suffix));
                 }
                 let tagged = tag.as_ref().map(|t| (t.handle.clone(), t.suffix.clone()));
-                let scalar = Scalar::parse_from_cow_and_metadata(v, style, tag.as_ref())
-                    .ok_or_else(|| {
+                let scalar =
+                    Scalar::parse_from_cow_and_metadata(v, style, tag.as_ref()).ok_or_else(|| {
                         let (h, s) = tagged.unwrap_or_default();
                         unsupported_tag(pos, &h, &s)
                     })?;
@@ -282,13 +289,7 @@ pub fn parse_str(text: &str) -> Result<Document, YamlError> {
             }
             Event::MappingStart(anchor, tag) => {
                 open_collection(&mut stack, &mut nodes, pos, tag.as_deref(), "map")?;
-                stack.push(Frame::Map {
-                    pos,
-                    anchor,
-                    map: Map::new(),
-                    spans: Vec::new(),
-                    key: None,
-                });
+                stack.push(Frame::Map { pos, anchor, map: Map::new(), spans: Vec::new(), key: None });
                 None
             }
             Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
@@ -304,7 +305,9 @@ pub fn parse_str(text: &str) -> Result<Document, YamlError> {
         if nodes > MAX_NODES {
             return Err(alias_limit(pos));
         }
-        let Some((value, spans, anchor, _)) = done else { continue };
+        let Some((value, spans, anchor, _)) = done else {
+            continue;
+        };
         if anchor != 0 {
             let count = count_nodes(&value);
             anchors.insert(anchor, (value.clone(), spans.clone(), count));

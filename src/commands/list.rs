@@ -106,8 +106,20 @@ fn render_table(rows: &[Row]) -> String {
 fn render_csv(rows: &[Row]) -> Result<String, Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let err = |e: csv::Error| Error::Other(format!("writing CSV: {e}"));
-    w.write_record(["id", "name", "type", "status", "version", "owners", "tags", "outgoing", "incoming", "health", "unhealthy"])
-        .map_err(err)?;
+    w.write_record([
+        "id",
+        "name",
+        "type",
+        "status",
+        "version",
+        "owners",
+        "tags",
+        "outgoing",
+        "incoming",
+        "health",
+        "unhealthy",
+    ])
+    .map_err(err)?;
     for r in rows {
         w.write_record([
             r.id.as_str(),

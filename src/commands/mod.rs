@@ -2,6 +2,9 @@
 //! report from the registry, and hands it to a renderer in `output`. None of them prints.
 
 pub mod completions;
+pub mod deps;
+pub mod explain;
+pub mod graph;
 pub mod list;
 pub mod new;
 pub mod schema;
@@ -19,8 +22,11 @@ pub fn dispatch(command: Command, ctx: &Context) -> Result<Output, Error> {
         Command::Show(args) => show::run(ctx, &args),
         Command::Validate(args) => validate::run(ctx, &args),
         Command::New(args) => new::run(ctx, &args),
+        Command::Graph(args) => graph::run(ctx, &args),
+        Command::Deps(args) => deps::run(ctx, &args),
         Command::Schema(args) => Ok(schema::run(&args)),
         Command::Completions(args) => Ok(completions::run(&args)),
+        Command::Explain(args) => explain::run(ctx, &args),
     }
 }
 

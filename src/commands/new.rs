@@ -43,7 +43,8 @@ pub fn run(ctx: &Context, args: &NewArgs) -> Result<Output, Error> {
         .unwrap_or_else(|| "unknown".to_owned());
     let text = scaffold(args, &by, ctx.now);
     // The scaffold must validate; if it does not, that is a bug here, not the user's input.
-    let doc = yaml::parse(text.as_bytes()).map_err(|e| Error::Other(format!("internal error: scaffold is not YAML: {}", e.message)))?;
+    let doc = yaml::parse(text.as_bytes())
+        .map_err(|e| Error::Other(format!("internal error: scaffold is not YAML: {}", e.message)))?;
     let problems = schema::check(SchemaName::Module, &doc, &path);
     if let Some(p) = problems.first() {
         return Err(Error::Other(format!("internal error: scaffold does not validate: {}", p.message)));
@@ -56,12 +57,17 @@ pub fn run(ctx: &Context, args: &NewArgs) -> Result<Output, Error> {
         }
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             return Ok(Output::default()
-                .note(format!("error: module `{}` was created by someone else meanwhile at {}", args.id, path.display()))
+                .note(format!(
+                    "error: module `{}` was created by someone else meanwhile at {}",
+                    args.id,
+                    path.display()
+                ))
                 .with_status(ExitStatus::Invalid));
         }
         return Err(Error::io(&path, e));
     }
-    let mut out = Output::data(output::json(&Created { created: args.id.clone(), path: path.display().to_string() }));
+    let mut out =
+        Output::data(output::json(&Created { created: args.id.clone(), path: path.display().to_string() }));
     if !ctx.quiet {
         out = out.note(format!(
             "created {}\nnext: describe its capabilities and relationships, then run `modreg validate`",
@@ -75,7 +81,9 @@ pub fn run(ctx: &Context, args: &NewArgs) -> Result<Output, Error> {
 pub fn check_id(id: &str) -> Result<(), Error> {
     let ok = (2..=63).contains(&id.len())
         && id.starts_with(|c: char| c.is_ascii_lowercase())
-        && id.split('-').all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+        && id
+            .split('-')
+            .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
     if ok {
         Ok(())
     } else {
@@ -112,9 +120,16 @@ fn scaffold(args: &NewArgs, by: &str, now: jiff::Timestamp) -> String {
     let _ = writeln!(s, "  owners: [{}]", q(by));
     let _ = writeln!(s, "  tags: []");
     let _ = writeln!(s, "capabilities:");
-    let _ = writeln!(s, "  # operations: [{{ name: create_thing, kind: create, entity: Thing, description: ... }}]");
+    let _ = writeln!(
+        s,
+        "  # operations: [{{ name: create_thing, kind: create, entity: Thing, description: ... }}]"
+    );
     let _ = writeln!(s, "  operations: []");
-    let _ = writeln!(s, "  # endpoints: [{{ method: POST, path: /api/{}/things, operation: create_thing }}]", args.id);
+    let _ = writeln!(
+        s,
+        "  # endpoints: [{{ method: POST, path: /api/{}/things, operation: create_thing }}]",
+        args.id
+    );
     let _ = writeln!(s, "  endpoints: []");
     let _ = writeln!(s, "  data_models: []");
     let _ = writeln!(s, "docs:");

@@ -82,7 +82,11 @@ pub struct Detail<'a> {
 
 impl<'a> Detail<'a> {
     fn of(rel: &'a Relationship) -> Self {
-        Detail { version: rel.version.as_ref().map(ToString::to_string), description: rel.description.as_deref(), data: &rel.data }
+        Detail {
+            version: rel.version.as_ref().map(ToString::to_string),
+            description: rel.description.as_deref(),
+            data: &rel.data,
+        }
     }
 }
 
@@ -108,7 +112,10 @@ pub fn unknown_module(reg: &Registry, id: &str) -> Error {
     let ids: Vec<String> = reg.ids().map(str::to_owned).collect();
     let mut msg = format!("no module `{id}` in {}", reg.root().display());
     if reg.broken.iter().any(|b| b == id) {
-        msg.push_str(&format!("\nhint: its manifest does not load; run `modreg validate {}`", reg.root().join(id).display()));
+        msg.push_str(&format!(
+            "\nhint: its manifest does not load; run `modreg validate {}`",
+            reg.root().join(id).display()
+        ));
     } else if let Some(near) = closest(id, &ids) {
         msg.push_str(&format!("\nhint: did you mean `{near}`?"));
     } else {
@@ -144,7 +151,12 @@ pub fn build<'a>(ctx: &Context, reg: &'a Registry, id: &str) -> Result<ShowRepor
         .iter()
         .map(|e| {
             let rel = reg.relationship(e);
-            Incoming { kind: rel.kind.as_str(), inverse: rel.kind.inverse(), source: reg.modules[e.source].id(), detail: Detail::of(rel) }
+            Incoming {
+                kind: rel.kind.as_str(),
+                inverse: rel.kind.inverse(),
+                source: reg.modules[e.source].id(),
+                detail: Detail::of(rel),
+            }
         })
         .collect();
     let health = m.health.as_ref().map(|h| HealthReport {
@@ -178,6 +190,7 @@ fn render_text(r: &ShowReport<'_>, color: bool) -> String {
     if !md.description.is_empty() {
         let _ = writeln!(s, "{}", md.description);
     }
+    s.push('\n');
     let mut kv = table::new(&[]);
     let mut created = format!("{} by {}", md.created.at, md.created.by);
     if let Some(model) = &md.created.ai_model {
@@ -247,7 +260,11 @@ fn render_text(r: &ShowReport<'_>, color: bool) -> String {
         heading(&mut s, &format!("Data models ({})", caps.data_models.len()));
         let mut t = table::new(&[]);
         for dm in &caps.data_models {
-            t.add_row(vec![dm.name.clone(), fields(dm.schema.as_ref()), dm.description.clone().unwrap_or_default()]);
+            t.add_row(vec![
+                dm.name.clone(),
+                fields(dm.schema.as_ref()),
+                dm.description.clone().unwrap_or_default(),
+            ]);
         }
         s.push_str(&indent(&table::finish(&t)));
     }
@@ -310,13 +327,20 @@ fn render_text(r: &ShowReport<'_>, color: bool) -> String {
                 t.add_row(vec![format!("records {name}"), rec.count.to_string()]);
             }
             let m = &h.snapshot.metrics;
-            for (k, v) in [("requests/min", m.requests_per_minute), ("p95 latency ms", m.latency_p95_ms), ("error rate", m.error_rate)] {
+            for (k, v) in [
+                ("requests/min", m.requests_per_minute),
+                ("p95 latency ms", m.latency_p95_ms),
+                ("error rate", m.error_rate),
+            ] {
                 if let Some(v) = v {
                     t.add_row(vec![k.to_owned(), v.to_string()]);
                 }
             }
             for issue in &h.snapshot.issues {
-                t.add_row(vec![format!("issue {}", issue.id), format!("{:?}: {}", issue.severity, issue.summary).to_lowercase()]);
+                t.add_row(vec![
+                    format!("issue {}", issue.id),
+                    format!("{:?}: {}", issue.severity, issue.summary).to_lowercase(),
+                ]);
             }
             s.push_str(&indent(&table::finish(&t)));
         }
@@ -357,7 +381,9 @@ fn indent(text: &str) -> String {
 
 /// `id*, email*, name` — the properties of a data model's schema, required ones starred.
 fn fields(schema: Option<&serde_json::Value>) -> String {
-    let Some(schema) = schema else { return String::new() };
+    let Some(schema) = schema else {
+        return String::new();
+    };
     let required: Vec<&str> = schema
         .get("required")
         .and_then(|r| r.as_array())
@@ -367,7 +393,11 @@ fn fields(schema: Option<&serde_json::Value>) -> String {
         .get("properties")
         .and_then(|p| p.as_object())
         .map(|props| {
-            props.keys().map(|k| if required.contains(&k.as_str()) { format!("{k}*") } else { k.clone() }).collect::<Vec<_>>().join(", ")
+            props
+                .keys()
+                .map(|k| if required.contains(&k.as_str()) { format!("{k}*") } else { k.clone() })
+                .collect::<Vec<_>>()
+                .join(", ")
         })
         .unwrap_or_default()
 }
@@ -387,7 +417,9 @@ pub struct ConfigKey {
 
 /// The top-level keys of a config schema: required first, then optional, each in schema order.
 pub fn config_keys(cfg: &Config) -> Vec<ConfigKey> {
-    let Some(schema) = &cfg.schema else { return Vec::new() };
+    let Some(schema) = &cfg.schema else {
+        return Vec::new();
+    };
     let required: Vec<&str> = schema
         .get("required")
         .and_then(|r| r.as_array())
@@ -412,7 +444,13 @@ pub fn config_keys(cfg: &Config) -> Vec<ConfigKey> {
                         Some(other) => other.to_string(),
                         None => "any".to_owned(),
                     };
-                    ConfigKey { name: name.clone(), required: req, required_label: if req { "required" } else { "optional" }, ty, default }
+                    ConfigKey {
+                        name: name.clone(),
+                        required: req,
+                        required_label: if req { "required" } else { "optional" },
+                        ty,
+                        default,
+                    }
                 })
                 .collect()
         })

@@ -54,7 +54,12 @@ impl Sources {
             .files
             .entry(path.to_path_buf())
             .or_insert_with(|| {
-                crate::registry::load::read_bytes_limited(path).ok().and_then(|b| String::from_utf8(b).ok())
+                // Only regular files, never through a link: a snippet must not block on a FIFO
+                // or show the contents of a file outside the registry.
+                crate::registry::load::read_limited(path)
+                    .ok()
+                    .flatten()
+                    .and_then(|b| String::from_utf8(b).ok())
             })
             .as_deref()?;
         text.lines().nth(usize::try_from(line).ok()?.checked_sub(1)?).map(str::to_owned)

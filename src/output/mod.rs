@@ -2,6 +2,11 @@
 //! how anything looks; commands pick a renderer by `--format` and return the text.
 
 pub mod diagnostics;
+pub mod dot;
+pub mod github;
+pub mod junit;
+pub mod mermaid;
+pub mod sarif;
 pub mod style;
 pub mod table;
 pub mod yaml;

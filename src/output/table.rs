@@ -6,9 +6,10 @@ use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
 
 pub fn new(header: &[&str]) -> Table {
     let mut t = Table::new();
-    t.load_style(NOTHING)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(header.iter().map(|h| Cell::new(h.to_uppercase())));
+    t.load_style(NOTHING).set_content_arrangement(ContentArrangement::Disabled);
+    if !header.is_empty() {
+        t.set_header(header.iter().map(|h| Cell::new(h.to_uppercase())));
+    }
     t
 }
 

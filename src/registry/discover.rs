@@ -60,9 +60,8 @@ fn find_settings(start: &Path, cwd: &Path) -> Result<Option<(PathBuf, Settings)>
 /// Read and check `modreg.yaml`; a broken settings file stops every command.
 pub fn load_settings(path: &Path) -> Result<Settings, Error> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let doc = yaml::parse(&bytes).map_err(|e| {
-        Error::Invalid(vec![crate::registry::load::yaml_diagnostic(path, e)])
-    })?;
+    let doc = yaml::parse(&bytes)
+        .map_err(|e| Error::Invalid(vec![crate::registry::load::yaml_diagnostic(path, e)]))?;
     let diags: Vec<Diagnostic> = schema::check(SchemaName::Settings, &doc, path);
     if !diags.is_empty() {
         return Err(Error::Invalid(diags));

@@ -47,15 +47,25 @@ pub fn load_dirs(root: &Path) -> std::io::Result<(Vec<DirResult>, Vec<Diagnostic
         let ft = entry.file_type()?;
         if ft.is_symlink() {
             stray.push(
-                Diagnostic::new(Code::StrayFile, &path, Pos::default(), "symbolic link in the registry is not followed")
-                    .hint("replace the link with the directory it points to"),
+                Diagnostic::new(
+                    Code::StrayFile,
+                    &path,
+                    Pos::default(),
+                    "symbolic link in the registry is not followed",
+                )
+                .hint("replace the link with the directory it points to"),
             );
         } else if ft.is_dir() {
             dirs.push((name, path));
         } else if !is_registry_doc(&name) {
             stray.push(
-                Diagnostic::new(Code::StrayFile, &path, Pos::default(), "file directly under the registry belongs to no module")
-                    .hint("move it into a module directory or out of the registry"),
+                Diagnostic::new(
+                    Code::StrayFile,
+                    &path,
+                    Pos::default(),
+                    "file directly under the registry belongs to no module",
+                )
+                .hint("move it into a module directory or out of the registry"),
             );
         }
     }
@@ -73,11 +83,17 @@ fn load_dir(dir_name: String, dir: PathBuf) -> DirResult {
     let manifest_path = dir.join(MANIFEST_FILE);
     match read_limited(&manifest_path) {
         Ok(Some(bytes)) => {
-            out.manifest = load_file::<Manifest>(SchemaName::Module, &manifest_path, &bytes, &mut out.diagnostics);
+            out.manifest =
+                load_file::<Manifest>(SchemaName::Module, &manifest_path, &bytes, &mut out.diagnostics);
         }
         Ok(None) => out.diagnostics.push(
-            Diagnostic::new(Code::MissingManifest, &dir, Pos::default(), format!("directory `{}` has no {MANIFEST_FILE}", out.dir_name))
-                .hint(format!("create one with `modreg new {}` or remove the directory", out.dir_name)),
+            Diagnostic::new(
+                Code::MissingManifest,
+                &dir,
+                Pos::default(),
+                format!("directory `{}` has no {MANIFEST_FILE}", out.dir_name),
+            )
+            .hint(format!("create one with `modreg new {}` or remove the directory", out.dir_name)),
         ),
         Err(d) => out.diagnostics.push(d),
     }
@@ -101,8 +117,13 @@ pub fn read_limited(path: &Path) -> Result<Option<Vec<u8>>, Diagnostic> {
         Err(e) => return Err(io_diag(path, &e)),
     };
     if meta.file_type().is_symlink() {
-        return Err(Diagnostic::new(Code::Io, path, Pos::default(), "file is a symbolic link; modreg does not follow links in the registry")
-            .hint("replace the link with the file itself"));
+        return Err(Diagnostic::new(
+            Code::Io,
+            path,
+            Pos::default(),
+            "file is a symbolic link; modreg does not follow links in the registry",
+        )
+        .hint("replace the link with the file itself"));
     }
     if !meta.is_file() {
         return Err(Diagnostic::new(Code::Io, path, Pos::default(), "not a regular file"));
@@ -114,9 +135,7 @@ pub fn read_limited(path: &Path) -> Result<Option<Vec<u8>>, Diagnostic> {
 pub fn read_bytes_limited(path: &Path) -> Result<Vec<u8>, Diagnostic> {
     let file = fs::File::open(path).map_err(|e| io_diag(path, &e))?;
     let mut bytes = Vec::new();
-    file.take(yaml::MAX_FILE_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| io_diag(path, &e))?;
+    file.take(yaml::MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| io_diag(path, &e))?;
     Ok(bytes)
 }
 

@@ -106,7 +106,11 @@ impl Registry {
                         Code::DuplicateId,
                         &m.manifest.path,
                         at.value,
-                        format!("module id `{}` is already declared by {}", m.id(), first.manifest.path.display()),
+                        format!(
+                            "module id `{}` is already declared by {}",
+                            m.id(),
+                            first.manifest.path.display()
+                        ),
                     )
                     .at_path("/metadata/id")
                     .hint("give each module its own id, equal to its directory name"),

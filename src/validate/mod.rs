@@ -3,6 +3,7 @@
 
 mod codes;
 mod diagnostic;
+pub mod explain;
 pub mod schema;
 
 pub use codes::Code;

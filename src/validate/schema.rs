@@ -37,10 +37,7 @@ fn compiled(name: SchemaName) -> &'static Compiled {
 /// A validator for draft 2020-12 with format checks on and no way to reach the network or the
 /// file system (jsonschema is built without its resolver features).
 pub fn build_validator(schema: &Value) -> Result<Validator, ValidationError<'static>> {
-    jsonschema::options()
-        .with_draft(Draft::Draft202012)
-        .should_validate_formats(true)
-        .build(schema)
+    jsonschema::options().with_draft(Draft::Draft202012).should_validate_formats(true).build(schema)
 }
 
 /// Validate a parsed document against one of modreg's schemas; every error becomes a located
@@ -51,10 +48,7 @@ pub fn check(name: SchemaName, doc: &Document, file: &Path) -> Vec<Diagnostic> {
     if c.validator.is_valid(&doc.value) {
         return Vec::new();
     }
-    c.validator
-        .iter_errors(&doc.value)
-        .flat_map(|e| to_diagnostics(&e, &c.schema, doc, file))
-        .collect()
+    c.validator.iter_errors(&doc.value).flat_map(|e| to_diagnostics(&e, &c.schema, doc, file)).collect()
 }
 
 /// Turn one schema error into diagnostics (an `additionalProperties` error names several keys).
@@ -76,12 +70,9 @@ pub fn to_diagnostics(
                 .map(|key| {
                     let child = format!("{path}/{}", escape(key));
                     let pos = doc.locate(&child).key.unwrap_or(at.value);
-                    let hint = closest(key, &allowed)
-                        .map(|c| format!("did you mean `{c}`?"))
-                        .or_else(|| {
-                            (!allowed.is_empty())
-                                .then(|| format!("allowed keys here: {}", allowed.join(", ")))
-                        });
+                    let hint = closest(key, &allowed).map(|c| format!("did you mean `{c}`?")).or_else(|| {
+                        (!allowed.is_empty()).then(|| format!("allowed keys here: {}", allowed.join(", ")))
+                    });
                     Diagnostic::new(Code::UnknownKey, file, pos, format!("unknown key `{key}` in {shown}"))
                         .at_path(child)
                         .maybe_hint(hint)
@@ -104,9 +95,7 @@ pub fn to_diagnostics(
         ValidationErrorKind::Type { kind } => {
             let expected = match kind {
                 TypeKind::Single(t) => t.to_string(),
-                TypeKind::Multiple(set) => {
-                    set.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" or ")
-                }
+                TypeKind::Multiple(set) => set.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" or "),
             };
             let found = type_name(err.instance());
             let hint = (expected == "string" && found != "null")
@@ -117,7 +106,9 @@ pub fn to_diagnostics(
                     file,
                     at.value,
                     match err.instance().as_ref() {
-                        serde_json::Value::Array(_) | serde_json::Value::Object(_) | serde_json::Value::Null => {
+                        serde_json::Value::Array(_)
+                        | serde_json::Value::Object(_)
+                        | serde_json::Value::Null => {
                             format!("{shown}: expected {expected}, found {found}")
                         }
                         v => format!("{shown}: expected {expected}, found {found} {}", short(v)),
@@ -199,18 +190,18 @@ pub fn to_diagnostics(
         | ValidationErrorKind::MaxLength { .. }
         | ValidationErrorKind::MinItems { .. }
         | ValidationErrorKind::MaxItems { .. }
-        | ValidationErrorKind::MultipleOf { .. } => vec![
-            Diagnostic::new(Code::InvalidValue, file, at.value, format!("{shown}: {err}")).at_path(path),
+        | ValidationErrorKind::MultipleOf { .. } => {
+            vec![Diagnostic::new(Code::InvalidValue, file, at.value, format!("{shown}: {err}")).at_path(path)]
+        }
+        _ => vec![
+            Diagnostic::new(Code::SchemaViolation, file, at.value, format!("{shown}: {err}")).at_path(path),
         ],
-        _ => vec![Diagnostic::new(Code::SchemaViolation, file, at.value, format!("{shown}: {err}")).at_path(path)],
     }
 }
 
 /// The property names the schema allows at the object whose `additionalProperties` failed.
 fn allowed_keys(schema: &Value, schema_path: &str) -> Vec<String> {
-    let parent = schema_path
-        .rsplit_once('/')
-        .map_or("", |(p, _)| p);
+    let parent = schema_path.rsplit_once('/').map_or("", |(p, _)| p);
     let mut keys: Vec<String> = schema
         .pointer(&format!("{parent}/properties"))
         .and_then(Value::as_object)
@@ -244,11 +235,7 @@ pub(crate) fn short(v: &Value) -> String {
         Value::Null => "null".to_owned(),
         other => {
             let s = other.to_string();
-            if s.chars().count() > 60 {
-                format!("{}…", s.chars().take(60).collect::<String>())
-            } else {
-                s
-            }
+            if s.chars().count() > 60 { format!("{}…", s.chars().take(60).collect::<String>()) } else { s }
         }
     }
 }
@@ -278,15 +265,40 @@ pub fn closest<'a>(got: &str, choices: &'a [String]) -> Option<&'a str> {
         .map(|(_, c)| c.as_str())
 }
 
+/// Edit distance where a swap of two neighbouring characters counts as one edit (optimal
+/// string alignment), so `auht` is one typo away from `auth`.
 fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::closest;
+
+    #[test]
+    fn typos_find_their_word() {
+        let ids = ["auth".to_owned(), "crm".to_owned(), "analytics".to_owned()];
+        assert_eq!(closest("auht", &ids), Some("auth"), "a transposition is one edit");
+        assert_eq!(closest("crn", &ids), Some("crm"));
+        assert_eq!(closest("analytcs", &ids), Some("analytics"));
+        assert_eq!(closest("billing", &ids), None);
+    }
 }

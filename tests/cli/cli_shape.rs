@@ -18,11 +18,8 @@ fn help_of_every_subcommand_is_pinned() {
     assert_eq!(top.code, 0);
     all.push_str("$ modreg --help\n");
     all.push_str(&top.stdout);
-    let mut names: Vec<String> = Cli::command()
-        .get_subcommands()
-        .map(|c| c.get_name().to_owned())
-        .filter(|n| n != "help")
-        .collect();
+    let mut names: Vec<String> =
+        Cli::command().get_subcommands().map(|c| c.get_name().to_owned()).filter(|n| n != "help").collect();
     names.sort();
     for name in names {
         let r = run(&[&name, "--help"]);

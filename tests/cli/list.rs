@@ -58,7 +58,8 @@ fn filters_combine() {
     let rows: Vec<Row> = run(&["list", "--status", "active", "--type", "crud", "--format", "json"]).json();
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|r| r.status == "active" && r.module_type == "crud"));
-    let rows: Vec<Row> = run(&["list", "--status", "deprecated", "--status", "retired", "--format", "json"]).json();
+    let rows: Vec<Row> =
+        run(&["list", "--status", "deprecated", "--status", "retired", "--format", "json"]).json();
     assert!(rows.iter().all(|r| r.status == "deprecated" || r.status == "retired"));
     assert_eq!(rows.len(), 2);
     let rows: Vec<Row> = run(&["list", "--tag", "sales", "--format", "json"]).json();

@@ -1,1 +1,15 @@
+//! One integration-test binary for the whole CLI: a module per command, sharing `util`.
 
+mod cli_shape;
+mod deps;
+mod explain;
+mod fixtures;
+mod formats;
+mod graph;
+mod list;
+mod new;
+mod schema;
+mod show;
+mod util;
+mod validate;
+mod yaml_front;

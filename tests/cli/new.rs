@@ -3,7 +3,16 @@ use crate::util::{Scratch, tree};
 #[test]
 fn scaffold_validates_and_lists() {
     let s = Scratch::shipped();
-    let r = s.run(&["new", "order-history", "--type", "service", "--name", "Order \"History\": v2", "--by", "tests"]);
+    let r = s.run(&[
+        "new",
+        "order-history",
+        "--type",
+        "service",
+        "--name",
+        "Order \"History\": v2",
+        "--by",
+        "tests",
+    ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let created: serde_json::Value = r.json();
     assert_eq!(created["created"], "order-history");

@@ -28,7 +28,11 @@ fn committed_schemas_match_the_types() {
 
 #[test]
 fn schema_command_prints_the_committed_file() {
-    for (arg, file) in [("module", "module.schema.json"), ("health", "health.schema.json"), ("settings", "settings.schema.json")] {
+    for (arg, file) in [
+        ("module", "module.schema.json"),
+        ("health", "health.schema.json"),
+        ("settings", "settings.schema.json"),
+    ] {
         let r = run(&["schema", arg]);
         assert_eq!(r.code, 0);
         let committed = std::fs::read_to_string(repo().join("schemas").join(file)).expect("schema file");

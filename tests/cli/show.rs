@@ -46,7 +46,8 @@ fn crm_in_json_has_every_section_and_both_directions() {
     assert!(s.config["schema"].is_object());
     assert!(s.docs["summary"].is_string());
     assert!(s.health.is_some());
-    let out: Vec<(&str, &str)> = s.relationships.outgoing.iter().map(|o| (o.kind.as_str(), o.target.as_str())).collect();
+    let out: Vec<(&str, &str)> =
+        s.relationships.outgoing.iter().map(|o| (o.kind.as_str(), o.target.as_str())).collect();
     assert!(out.contains(&("depends_on", "auth")), "{out:?}");
     for kind in ["depends_on", "integrates_with", "provides_data_to", "part_of"] {
         assert!(out.iter().any(|(k, _)| *k == kind), "crm declares {kind}");

@@ -22,7 +22,8 @@ pub struct Run {
 impl Run {
     /// Decode stdout as JSON into a type the test defines.
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> T {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not the expected JSON: {e}\n{}", self.stdout))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not the expected JSON: {e}\n{}", self.stdout))
     }
 }
 
@@ -126,7 +127,10 @@ pub fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
             if e.file_type().expect("type").is_dir() {
                 todo.push(e.path());
             } else {
-                out.push((e.path().strip_prefix(dir).expect("prefix").to_path_buf(), std::fs::read(e.path()).expect("read")));
+                out.push((
+                    e.path().strip_prefix(dir).expect("prefix").to_path_buf(),
+                    std::fs::read(e.path()).expect("read"),
+                ));
             }
         }
     }

@@ -55,10 +55,7 @@ fn schema_errors_point_at_the_node_with_path_and_hint() {
         .collect();
     assert_eq!(
         found,
-        [
-            ("E013", 15, 17, Some("/capabilities/endpoints/1/method")),
-            ("E010", 16, 1, Some("/relationship")),
-        ]
+        [("E013", 15, 17, Some("/capabilities/endpoints/1/method")), ("E010", 16, 1, Some("/relationship")),]
     );
     let unknown = &rep.diagnostics[1];
     assert_eq!(unknown.file, "registry/shop/module.yaml");
@@ -81,7 +78,10 @@ fn missing_key_points_at_its_parent_mapping() {
 #[test]
 fn human_output_shows_the_line_and_a_caret() {
     let s = Scratch::empty();
-    s.write("registry/a1/module.yaml", manifest("a1", "relationships:\n  - { type: depends_on, target: nowhere }\n"));
+    s.write(
+        "registry/a1/module.yaml",
+        manifest("a1", "relationships:\n  - { type: depends_on, target: nowhere }\n"),
+    );
     let r = s.run(&["validate"]);
     assert_eq!(r.code, 1);
     snapbox::assert_data_eq!(
@@ -104,7 +104,10 @@ error[E030]: depends_on target `nowhere` is not a module in the registry
 #[test]
 fn every_problem_is_reported_in_one_run() {
     let s = Scratch::empty();
-    s.write("registry/a1/module.yaml", manifest("a1", "relationships:\n  - { type: depends_on, target: b0 }\n"));
+    s.write(
+        "registry/a1/module.yaml",
+        manifest("a1", "relationships:\n  - { type: depends_on, target: b0 }\n"),
+    );
     s.write("registry/b1/module.yaml", manifest("b2", ""));
     s.write("registry/c1/module.yaml", "apiVersion: modreg/v1\nkind: Module\nmetadata: {\n");
     s.write("registry/d1/module.yaml", manifest("d1", "bogus: 1\n"));
@@ -127,7 +130,10 @@ fn quiet_drops_the_summary_but_keeps_the_data() {
 #[test]
 fn paths_limit_the_report_but_references_resolve_against_everything() {
     let s = Scratch::empty();
-    s.write("registry/a1/module.yaml", manifest("a1", "relationships:\n  - { type: depends_on, target: b1 }\n"));
+    s.write(
+        "registry/a1/module.yaml",
+        manifest("a1", "relationships:\n  - { type: depends_on, target: b1 }\n"),
+    );
     s.write("registry/b1/module.yaml", manifest("b1", "bogus: 1\n"));
     // a1 alone is fine: its target b1 exists, even if b1 itself is broken elsewhere.
     let r = s.run(&["validate", "registry/a1/module.yaml", "--format", "json"]);
@@ -163,6 +169,9 @@ fn message_text_is_stable() {
     s.write("registry/a1/module.yaml", manifest("a1", "").replace("status: active", "status: actve"));
     let rep: Report = s.run(&["validate", "--format", "json"]).json();
     let d = &rep.diagnostics[0];
-    assert_eq!(d.message, "/metadata/status: `actve` is not one of experimental, active, inactive, deprecated, error, retired");
+    assert_eq!(
+        d.message,
+        "/metadata/status: `actve` is not one of experimental, active, inactive, deprecated, error, retired"
+    );
     assert_eq!(d.hint.as_deref(), Some("did you mean `active`?"));
 }
