@@ -5,6 +5,11 @@ use clap::Parser;
 use modreg::cli::{Cli, ColorChoice};
 use modreg::context::Context;
 
+// Loading a registry allocates millions of small nodes on both cores; mimalloc cuts the
+// allocator's share of a 10,000-module load (system time above all) several-fold.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
