@@ -42,9 +42,31 @@ impl Graph {
     }
 }
 
-/// Pipe DOT into Graphviz and insist it renders. Graphviz is a test dependency (`.ci/run`
-/// installs it): without it this fails rather than skips.
+/// Whether Graphviz can be used. CI (`CI` set, as `.ci/run` runs) installs it and insists on
+/// it; on a developer machine without it the rendering checks are skipped with a note, so a
+/// plain `cargo test` works on a fresh machine.
+fn graphviz() -> bool {
+    let found = Command::new("dot").arg("-V").output().is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "Graphviz `dot` must be installed in CI (apt-get install graphviz)"
+        );
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!(
+                "note: Graphviz `dot` not found; skipping the rendering check (apt-get install graphviz)"
+            );
+        }
+    }
+    found
+}
+
+/// Pipe DOT into Graphviz and insist it renders.
 fn assert_renders(dot: &str) {
+    if !graphviz() {
+        return;
+    }
     let mut child = Command::new("dot")
         .arg("-Tsvg")
         .stdin(Stdio::piped())
@@ -450,6 +472,9 @@ fn output_file_is_written_and_stdout_stays_empty() {
 
 #[test]
 fn svg_is_rendered_by_graphviz() {
+    if !graphviz() {
+        return;
+    }
     let r = ok(run(&["graph", "--format", "svg"]));
     assert!(r.stdout.contains("<svg") && r.stdout.contains("</svg>"));
     assert!(r.stdout.contains("Customer Relationship Management"));
