@@ -46,6 +46,50 @@ pub struct GraphView<'a> {
     pub roots: Vec<usize>,
 }
 
+/// One step of a depth-first walk of the `part_of` forest, as renderers draw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForestStep {
+    /// A node without drawn parts, at nesting `level` (1 = top).
+    Leaf { node: usize, level: usize },
+    /// A node with parts: open its cluster (the node itself is drawn inside it).
+    Open { node: usize, level: usize },
+    /// Close the cluster opened at `level`.
+    Close { level: usize },
+}
+
+/// Indentation for nesting `level`, capped so a deep hierarchy cannot blow up the output.
+pub fn pad(level: usize) -> String {
+    const MAX_INDENT: usize = 16;
+    "  ".repeat(level.min(MAX_INDENT))
+}
+
+impl GraphView<'_> {
+    /// The forest in id order, depth first. An explicit stack, because a hierarchy may be
+    /// deeper than the call stack allows.
+    pub fn forest(&self) -> Vec<ForestStep> {
+        enum Todo {
+            Open(usize, usize),
+            Close(usize),
+        }
+        let mut out = Vec::with_capacity(self.nodes.len() * 2);
+        let mut stack: Vec<Todo> = self.roots.iter().rev().map(|&r| Todo::Open(r, 1)).collect();
+        while let Some(todo) = stack.pop() {
+            match todo {
+                Todo::Open(node, level) if self.children[node].is_empty() => {
+                    out.push(ForestStep::Leaf { node, level });
+                }
+                Todo::Open(node, level) => {
+                    out.push(ForestStep::Open { node, level });
+                    stack.push(Todo::Close(level));
+                    stack.extend(self.children[node].iter().rev().map(|&c| Todo::Open(c, level + 1)));
+                }
+                Todo::Close(level) => out.push(ForestStep::Close { level }),
+            }
+        }
+        out
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct ViewNode<'a> {
     pub id: &'a str,

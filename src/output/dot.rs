@@ -5,11 +5,8 @@
 use std::fmt::Write as _;
 
 use crate::cli::RankDir;
-use crate::graph::view::{GraphView, ViewNode};
+use crate::graph::view::{ForestStep, GraphView, ViewNode, pad};
 use crate::model::{RelationType, Status};
-
-/// Clusters nest at most this deep in the indentation (the nesting itself is unlimited).
-const MAX_INDENT: usize = 16;
 
 pub fn render(view: &GraphView<'_>, rankdir: RankDir) -> String {
     let mut s = String::new();
@@ -25,22 +22,12 @@ pub fn render(view: &GraphView<'_>, rankdir: RankDir) -> String {
     let _ = writeln!(s, "  node [shape=box, fontname=\"Helvetica\", fontsize=11];");
     let _ = writeln!(s, "  edge [fontname=\"Helvetica\", fontsize=9, arrowsize=0.7];");
 
-    // Nodes, with modules that have parts drawn as clusters around them (depth-first, in id
-    // order; an explicit stack, because a hierarchy may be deeper than the call stack allows).
-    enum Step {
-        Open(usize, usize),
-        Close(usize),
-    }
-    let mut stack: Vec<Step> = view.roots.iter().rev().map(|&r| Step::Open(r, 1)).collect();
-    while let Some(step) = stack.pop() {
+    // Nodes, with modules that have parts drawn as clusters around them.
+    for step in view.forest() {
         match step {
-            Step::Open(p, level) => {
-                let pad = "  ".repeat(level.min(MAX_INDENT));
-                let node = &view.nodes[p];
-                if view.children[p].is_empty() {
-                    node_line(&mut s, &pad, node);
-                    continue;
-                }
+            ForestStep::Leaf { node, level } => node_line(&mut s, &pad(level), &view.nodes[node]),
+            ForestStep::Open { node, level } => {
+                let (pad, node) = (pad(level), &view.nodes[node]);
                 let _ = writeln!(s, "{pad}subgraph {} {{", quote(&format!("cluster_{}", node.id)));
                 let _ = writeln!(
                     s,
@@ -48,11 +35,9 @@ pub fn render(view: &GraphView<'_>, rankdir: RankDir) -> String {
                     quote(node.name)
                 );
                 node_line(&mut s, &format!("{pad}  "), node);
-                stack.push(Step::Close(level));
-                stack.extend(view.children[p].iter().rev().map(|&c| Step::Open(c, level + 1)));
             }
-            Step::Close(level) => {
-                let _ = writeln!(s, "{}}}", "  ".repeat(level.min(MAX_INDENT)));
+            ForestStep::Close { level } => {
+                let _ = writeln!(s, "{}}}", pad(level));
             }
         }
     }

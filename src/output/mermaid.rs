@@ -6,10 +6,8 @@
 use std::fmt::Write as _;
 
 use crate::cli::RankDir;
-use crate::graph::view::{GraphView, ViewNode};
+use crate::graph::view::{ForestStep, GraphView, ViewNode, pad};
 use crate::model::{RelationType, Status};
-
-const MAX_INDENT: usize = 16;
 
 pub fn render(view: &GraphView<'_>, rankdir: RankDir) -> String {
     let mut s = String::new();
@@ -25,27 +23,16 @@ pub fn render(view: &GraphView<'_>, rankdir: RankDir) -> String {
         let _ = writeln!(s, "  classDef {} {}", class(*st), status_style(*st));
     }
 
-    enum Step {
-        Open(usize, usize),
-        Close(usize),
-    }
-    let mut stack: Vec<Step> = view.roots.iter().rev().map(|&r| Step::Open(r, 1)).collect();
-    while let Some(step) = stack.pop() {
+    for step in view.forest() {
         match step {
-            Step::Open(p, level) => {
-                let pad = "  ".repeat(level.min(MAX_INDENT));
-                let node = &view.nodes[p];
-                if view.children[p].is_empty() {
-                    node_line(&mut s, &pad, node);
-                    continue;
-                }
+            ForestStep::Leaf { node, level } => node_line(&mut s, &pad(level), &view.nodes[node]),
+            ForestStep::Open { node, level } => {
+                let (pad, node) = (pad(level), &view.nodes[node]);
                 let _ = writeln!(s, "{pad}subgraph c_{}[\"{}\"]", ident(node.id), text(node.name));
                 node_line(&mut s, &format!("{pad}  "), node);
-                stack.push(Step::Close(level));
-                stack.extend(view.children[p].iter().rev().map(|&c| Step::Open(c, level + 1)));
             }
-            Step::Close(level) => {
-                let _ = writeln!(s, "{}end", "  ".repeat(level.min(MAX_INDENT)));
+            ForestStep::Close { level } => {
+                let _ = writeln!(s, "{}end", pad(level));
             }
         }
     }
