@@ -162,6 +162,10 @@ pub fn load_file<T: for<'de> Deserialize<'de>>(
         diags.extend(found);
         return None;
     }
+    // The plain path first: tracking every path segment costs time on every valid file.
+    if let Ok(value) = T::deserialize(&doc.value) {
+        return Some(Loaded { path: path.to_path_buf(), value, doc });
+    }
     match serde_path_to_error::deserialize::<_, T>(&doc.value) {
         Ok(value) => Some(Loaded { path: path.to_path_buf(), value, doc }),
         Err(e) => {
