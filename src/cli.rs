@@ -247,7 +247,7 @@ pub struct DepsArgs {
     #[arg(long)]
     pub transitive: bool,
     /// At most N levels deep (implies --transitive)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub depth: Option<usize>,
     /// Follow this relationship type instead of depends_on (repeatable)
     #[arg(long, value_enum, value_name = "TYPE")]

@@ -154,3 +154,10 @@ fn unknown_id_is_a_usage_error_with_a_hint() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("hint: did you mean `billing`?"), "{}", r.stderr);
 }
+
+#[test]
+fn depth_zero_is_a_usage_error() {
+    let r = run(&["deps", "crm", "--depth", "0"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--depth"), "{}", r.stderr);
+}
