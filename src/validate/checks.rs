@@ -70,11 +70,12 @@ impl<'r> Ctx<'r> {
 
     /// The hint for a name that should be a module id but is not.
     pub fn unknown_module_hint(&self, id: &str) -> String {
+        // A module whose manifest does not load is not missing: say so before guessing a typo.
+        if self.reg.broken.binary_search_by(|b| b.as_str().cmp(id)).is_ok() {
+            return format!("`{id}` exists but its manifest does not load; fix it first");
+        }
         match self.suggest(id, &self.ids) {
             Some(near) => format!("did you mean `{near}`?"),
-            None if self.reg.broken.iter().any(|b| b == id) => {
-                format!("`{id}` exists but its manifest does not load; fix it first")
-            }
             None => format!("create it with `modreg new {id} --type … --name …` or fix the id"),
         }
     }

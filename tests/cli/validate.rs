@@ -175,3 +175,16 @@ fn message_text_is_stable() {
     );
     assert_eq!(d.hint.as_deref(), Some("did you mean `active`?"));
 }
+
+#[test]
+fn a_reference_to_a_module_that_does_not_load_says_so() {
+    let s = Scratch::empty();
+    s.write(
+        "registry/a1/module.yaml",
+        manifest("a1", "relationships:\n  - { type: depends_on, target: a2 }\n"),
+    );
+    s.write("registry/a2/module.yaml", "apiVersion: modreg/v1\nkind: [\n");
+    let rep: Report = s.run(&["validate", "--format", "json"]).json();
+    let e030 = rep.diagnostics.iter().find(|d| d.code == "E030").expect("E030");
+    assert_eq!(e030.hint.as_deref(), Some("`a2` exists but its manifest does not load; fix it first"));
+}
