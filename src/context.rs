@@ -5,7 +5,6 @@
 use std::path::PathBuf;
 
 use crate::Error;
-use crate::model::Settings;
 use crate::registry::{self, Registry};
 
 pub struct Context {
@@ -26,9 +25,5 @@ impl Context {
 
     pub fn load(&self) -> Result<Registry, Error> {
         Registry::load(self.locate()?)
-    }
-
-    pub fn settings_of(reg: &Registry) -> &Settings {
-        &reg.location.settings
     }
 }

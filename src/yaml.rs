@@ -115,6 +115,11 @@ impl Document {
     }
 }
 
+/// One RFC 6901 reference token for `key` (`~` → `~0`, `/` → `~1`).
+pub fn escape_pointer_token(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
 fn unescape_pointer_token(raw: &str) -> Cow<'_, str> {
     if raw.contains('~') { Cow::Owned(raw.replace("~1", "/").replace("~0", "~")) } else { Cow::Borrowed(raw) }
 }

@@ -379,16 +379,21 @@ fn indent(text: &str) -> String {
     text.lines().map(|l| if l.is_empty() { "\n".to_owned() } else { format!("  {l}\n") }).collect()
 }
 
+/// The names listed under a schema's `required`.
+fn required_names(schema: &serde_json::Value) -> Vec<&str> {
+    schema
+        .get("required")
+        .and_then(|r| r.as_array())
+        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default()
+}
+
 /// `id*, email*, name` — the properties of a data model's schema, required ones starred.
 fn fields(schema: Option<&serde_json::Value>) -> String {
     let Some(schema) = schema else {
         return String::new();
     };
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(|r| r.as_array())
-        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
-        .unwrap_or_default();
+    let required = required_names(schema);
     schema
         .get("properties")
         .and_then(|p| p.as_object())
@@ -420,11 +425,7 @@ pub fn config_keys(cfg: &Config) -> Vec<ConfigKey> {
     let Some(schema) = &cfg.schema else {
         return Vec::new();
     };
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(|r| r.as_array())
-        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
-        .unwrap_or_default();
+    let required = required_names(schema);
     let mut keys: Vec<ConfigKey> = schema
         .get("properties")
         .and_then(|p| p.as_object())

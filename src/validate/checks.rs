@@ -106,11 +106,6 @@ pub(crate) fn line_of(reg: &Registry, module: usize, pointer: &str) -> u32 {
     reg.modules[module].manifest.doc.locate(pointer).value.line
 }
 
-/// One RFC 6901 reference token.
-pub(crate) fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
 /// `a, b, c` for a hint, with at most a handful of names.
 pub(crate) fn list(names: &[String]) -> String {
     const SHOWN: usize = 8;

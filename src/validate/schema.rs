@@ -68,7 +68,7 @@ pub fn to_diagnostics(
             unexpected
                 .iter()
                 .map(|key| {
-                    let child = format!("{path}/{}", escape(key));
+                    let child = format!("{path}/{}", crate::yaml::escape_pointer_token(key));
                     let pos = doc.locate(&child).key.unwrap_or(at.value);
                     let hint = closest(key, &allowed).map(|c| format!("did you mean `{c}`?")).or_else(|| {
                         (!allowed.is_empty()).then(|| format!("allowed keys here: {}", allowed.join(", ")))
@@ -209,10 +209,6 @@ fn allowed_keys(schema: &Value, schema_path: &str) -> Vec<String> {
         .unwrap_or_default();
     keys.sort();
     keys
-}
-
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 fn type_name(v: &Value) -> &'static str {

@@ -13,10 +13,11 @@ use jsonschema::Validator;
 use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 
-use super::{Ctx, at, at_key, escape};
+use super::{Ctx, at, at_key};
 use crate::registry::Registry;
 use crate::validate::schema::build_validator;
 use crate::validate::{Code, Diagnostic};
+use crate::yaml::escape_pointer_token as escape;
 
 /// Schemas that compiled in this run, by their JSON text, so identical schemas (boilerplate
 /// config, an entity copied between modules) are not compiled again and again. An entry says

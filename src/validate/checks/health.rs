@@ -4,8 +4,9 @@
 
 use std::collections::HashSet;
 
-use super::{Ctx, escape, list};
+use super::{Ctx, list};
 use crate::validate::{Code, Diagnostic};
+use crate::yaml::escape_pointer_token as escape;
 
 pub(super) fn check(ctx: &Ctx<'_>, i: usize, out: &mut Vec<Diagnostic>) {
     let m = &ctx.reg.modules[i];
