@@ -13,25 +13,7 @@ use std::path::{Path, PathBuf};
 use modreg::validate::{Code, Severity};
 use serde::Deserialize;
 
-use crate::util::{Run, Scratch, manifest, repo, run_in};
-
-#[derive(Debug, Deserialize)]
-struct Report {
-    errors: usize,
-    warnings: usize,
-    diagnostics: Vec<Diag>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Diag {
-    code: String,
-    message: String,
-    file: String,
-    line: u32,
-    column: u32,
-    instance_path: Option<String>,
-    hint: Option<String>,
-}
+use crate::util::{Run, Scratch, ValidateDiag as Diag, ValidateReport as Report, manifest, repo, run_in};
 
 /// One line of `expected.json`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Deserialize)]

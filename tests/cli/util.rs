@@ -13,6 +13,27 @@ pub fn repo() -> PathBuf {
 /// The clock every test runs at, so health staleness is stable.
 pub const NOW: &str = "2026-11-25T00:00:00Z";
 
+/// `validate --format json` (SPEC §8), decoded into the test suite's own types.
+#[derive(Debug, serde::Deserialize)]
+pub struct ValidateReport {
+    pub modules: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub diagnostics: Vec<ValidateDiag>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct ValidateDiag {
+    pub code: String,
+    pub severity: String,
+    pub message: String,
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub instance_path: Option<String>,
+    pub hint: Option<String>,
+}
+
 pub struct Run {
     pub code: i32,
     pub stdout: String,

@@ -1,29 +1,7 @@
 //! `modreg validate` end to end: exit codes, the JSON shape of SPEC §8, locations, --strict and
 //! PATH filtering. Per-code fixtures live in `fixtures.rs`; output formats in `formats.rs`.
 
-use serde::Deserialize;
-
-use crate::util::{Scratch, manifest, run};
-
-#[derive(Debug, Deserialize)]
-struct Report {
-    modules: usize,
-    errors: usize,
-    warnings: usize,
-    diagnostics: Vec<Diag>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Diag {
-    code: String,
-    severity: String,
-    message: String,
-    file: String,
-    line: u32,
-    column: u32,
-    instance_path: Option<String>,
-    hint: Option<String>,
-}
+use crate::util::{Scratch, ValidateReport as Report, manifest, run};
 
 #[test]
 fn shipped_registry_is_clean() {
