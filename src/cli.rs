@@ -21,6 +21,9 @@ pub struct Cli {
     /// Print no messages on stderr, only data and errors
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Neither read nor write the parse cache (.modreg-cache/)
+    #[arg(long, global = true, env = "MODREG_NO_CACHE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_cache: bool,
     #[command(subcommand)]
     pub command: Command,
 }

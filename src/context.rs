@@ -14,6 +14,8 @@ pub struct Context {
     pub color_stdout: bool,
     pub color_stderr: bool,
     pub quiet: bool,
+    /// `--no-cache` / `MODREG_NO_CACHE`: neither read nor write `.modreg-cache/`.
+    pub no_cache: bool,
     /// "Now", for health staleness. `MODREG_NOW` (RFC 3339) pins it in tests.
     pub now: jiff::Timestamp,
 }

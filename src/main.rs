@@ -42,6 +42,7 @@ fn main() -> ExitCode {
         color_stdout: color(std::io::stdout().is_terminal()),
         color_stderr: color(std::io::stderr().is_terminal()),
         quiet: cli.quiet,
+        no_cache: cli.no_cache,
         now,
     };
     let out = modreg::run(cli, &ctx);
