@@ -24,11 +24,8 @@ fn main() {
     let docs: Vec<_> = bytes.par_iter().map(|b| modreg::yaml::parse(b).expect("yaml")).collect();
     println!("parse    {:>8.3} s", t.elapsed().as_secs_f64());
     let t = Instant::now();
-    let n: usize = docs
-        .par_iter()
-        .zip(&files)
-        .map(|(d, p)| modreg::validate::schema::check(SchemaName::Module, d, p).len())
-        .sum();
+    let n: usize =
+        docs.par_iter().zip(&files).map(|(d, p)| modreg::schema::check(SchemaName::Module, d, p).len()).sum();
     println!("schema   {:>8.3} s  {n} errors", t.elapsed().as_secs_f64());
     let t = Instant::now();
     let ms: Vec<Manifest> =

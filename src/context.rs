@@ -1,11 +1,13 @@
-//! What every command gets: the working directory, the registry flag, colour choices and the
-//! clock. Commands take it instead of reading the environment themselves, which keeps them
-//! testable.
+//! What every command gets: the working directory, the registry flag, colour choices, the
+//! clock, and the registry itself, loaded at most once per run through one [`Loader`].
+//! Commands take it instead of reading the environment themselves, which keeps them testable.
 
+use std::cell::OnceCell;
 use std::path::PathBuf;
 
 use crate::Error;
-use crate::registry::{self, Registry};
+use crate::diag::{Files, Report};
+use crate::registry::{self, Loader, Registry, Source, cache};
 
 pub struct Context {
     pub cwd: PathBuf,
@@ -16,16 +18,60 @@ pub struct Context {
     pub quiet: bool,
     /// `--no-cache` / `MODREG_NO_CACHE`: neither read nor write `.modreg-cache/`.
     pub no_cache: bool,
+    /// `MODREG_CACHE_DIR`, when set.
+    pub cache_dir: Option<PathBuf>,
     /// "Now", for health staleness. `MODREG_NOW` (RFC 3339) pins it in tests.
     pub now: jiff::Timestamp,
+    registry: OnceCell<Registry>,
 }
 
 impl Context {
+    /// A context for `cwd` with plain output, the cache on, and no registry loaded yet.
+    pub fn new(cwd: PathBuf, now: jiff::Timestamp) -> Context {
+        Context {
+            cwd,
+            registry_flag: None,
+            color_stdout: false,
+            color_stderr: false,
+            quiet: false,
+            no_cache: false,
+            cache_dir: None,
+            now,
+            registry: OnceCell::new(),
+        }
+    }
+
     pub fn locate(&self) -> Result<registry::Location, Error> {
         registry::discover(self.registry_flag.as_deref(), &self.cwd)
     }
 
-    pub fn load(&self) -> Result<Registry, Error> {
-        Registry::load(self.locate()?)
+    /// A loader for the working tree, with the parse cache unless it is turned off.
+    pub fn loader(&self) -> Result<Loader, Error> {
+        let location = self.locate()?;
+        let cache_dir = (!self.no_cache).then(|| {
+            cache::dir_for(
+                self.cache_dir.clone(),
+                location.settings_file.as_deref(),
+                location.settings.cache_dir.as_deref(),
+                &location.root,
+            )
+        });
+        Loader::new(location, Source::WorkTree, cache_dir)
+    }
+
+    /// The registry of the working tree, loaded on first use.
+    pub fn registry(&self) -> Result<&Registry, Error> {
+        if let Some(reg) = self.registry.get() {
+            return Ok(reg);
+        }
+        let mut loader = self.loader()?;
+        let reg = loader.load()?;
+        loader.finish();
+        Ok(self.registry.get_or_init(|| reg))
+    }
+
+    /// The validation report of the working tree: the cached one when no input changed.
+    pub fn validation(&self) -> Result<(Report, Files), Error> {
+        self.loader()?.report_with(crate::validate::run)
     }
 }

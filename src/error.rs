@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::validate::Diagnostic;
+use crate::diag::Diagnostic;
 
 /// How a run ends. `main` turns this into the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,8 +1,10 @@
-//! Atomic writes (SPEC §7): a temporary file in the target's directory, flushed, then renamed
+//! File-system primitives every layer shares: bounded reads that never follow links, and
+//! atomic writes (SPEC §7): a temporary file in the target's directory, flushed, then renamed
 //! into place. A reader sees the old file or the new one, never half of either; a refused or
 //! failed write leaves the directory as it was.
 
-use std::io::Write;
+use std::fs;
+use std::io::{Read, Write};
 use std::path::Path;
 
 /// What to do when the target already exists.
@@ -23,4 +25,40 @@ pub fn write_atomic(path: &Path, contents: &[u8], existing: Existing) -> std::io
         Existing::Replace => tmp.persist(path).map(drop).map_err(|e| e.error),
         Existing::Refuse => tmp.persist_noclobber(path).map(drop).map_err(|e| e.error),
     }
+}
+
+/// Why [`read_regular`] read nothing.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The path is a symbolic link; links in the registry are never followed.
+    Symlink,
+    /// A directory, FIFO, socket or device.
+    NotAFile,
+    Io(std::io::Error),
+}
+
+/// Read a regular file, refusing links and anything that is not a plain file before opening
+/// it (a FIFO would block), and keeping at most `limit` + 1 bytes, so the caller can tell the
+/// limit was exceeded without reading a huge file whole. `Ok(None)` when nothing is there.
+pub fn read_regular(path: &Path, limit: usize) -> Result<Option<Vec<u8>>, ReadError> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(ReadError::Io(e)),
+    };
+    if meta.file_type().is_symlink() {
+        return Err(ReadError::Symlink);
+    }
+    if !meta.is_file() {
+        return Err(ReadError::NotAFile);
+    }
+    read_bounded(path, limit).map(Some).map_err(ReadError::Io)
+}
+
+/// Read at most `limit` + 1 bytes of a file known to be regular.
+pub fn read_bounded(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
+    let file = fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }

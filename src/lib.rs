@@ -1,14 +1,18 @@
 //! modreg: a command-line tool over a git-tracked registry of software modules.
 //!
-//! Data flows one way:
-//! - [`yaml`] turns bytes into JSON values with a span for every node (the only module that
-//!   knows the YAML crate);
+//! Data flows one way, each layer depending only on those below it:
+//! - [`yaml`] turns bytes into JSON values with a span for every node, or into a typed value
+//!   straight from YAML events (the only module that knows the YAML crate);
+//! - [`diag`] holds diagnostics (stable codes, severities) and the source map that locates
+//!   them and draws their snippets, wherever the file came from;
 //! - [`model`] holds the file formats as serde + schemars types (the schemas in `schemas/` are
-//!   generated from them);
-//! - [`registry`] finds the registry, loads every manifest in parallel and builds the indexes;
-//! - [`validate`] runs the checks and produces located [`validate::Diagnostic`]s;
-//! - [`commands`] (one file per subcommand) build typed reports;
-//! - [`output`] renders them in the chosen `--format`.
+//!   generated from them); [`schema`] checks files against them, and embedded schemas;
+//! - [`registry`] finds the registry, reads it from a source (the working tree, a git revision,
+//!   a candidate overlay), runs the per-file phase in parallel behind the parse cache, and
+//!   builds the indexes; [`git`] is the only module that runs `git`;
+//! - [`validate`] and [`graph`] work on the loaded registry;
+//! - [`commands`] (one file per subcommand) turn clap arguments into plain queries and typed
+//!   reports; [`output`] renders them in the chosen `--format`; [`cli`] is the clap edge.
 //!
 //! Only `main.rs` writes to the terminal; [`run`] returns what to write.
 
@@ -17,13 +21,17 @@
 pub mod cli;
 pub mod commands;
 pub mod context;
+pub mod diag;
 pub mod error;
 pub mod fsutil;
+pub mod git;
 pub mod graph;
 pub mod health;
 pub mod model;
 pub mod output;
 pub mod registry;
+pub mod schema;
+pub mod suggest;
 pub mod validate;
 pub mod yaml;
 
@@ -45,7 +53,7 @@ fn error_output(err: &Error, ctx: &Context) -> Output {
     match err {
         Error::Invalid(diags) => {
             let mut o = out;
-            o.stderr = output::diagnostics::human(diags, ctx.color_stderr);
+            o.stderr = output::diagnostics::human(diags, &diag::Files::disk(), ctx.color_stderr);
             o
         }
         other => {

@@ -5,7 +5,6 @@ use serde::Serialize;
 
 use crate::Error;
 use crate::cli::{DepsArgs, DepsFormat, Direction};
-use crate::commands::show::unknown_module;
 use crate::context::Context;
 use crate::graph::reach::reach;
 use crate::model::{RelationType, Status};
@@ -35,8 +34,8 @@ pub struct DepEntry<'a> {
 }
 
 pub fn run(ctx: &Context, args: &DepsArgs) -> Result<Output, Error> {
-    let reg = ctx.load()?;
-    let report = build(&reg, args)?;
+    let reg = ctx.registry()?;
+    let report = build(reg, args)?;
     let stdout = match args.format {
         DepsFormat::Json => output::json(&report),
         DepsFormat::Table => render_table(&report),
@@ -46,7 +45,7 @@ pub fn run(ctx: &Context, args: &DepsArgs) -> Result<Output, Error> {
         if report.modules.is_empty() && args.format == DepsFormat::Table {
             out = out.note(empty_note(&report));
         }
-        if let Some(note) = super::broken_note(&reg) {
+        if let Some(note) = super::broken_note(reg) {
             out = out.note(note);
         }
     }
@@ -54,7 +53,7 @@ pub fn run(ctx: &Context, args: &DepsArgs) -> Result<Output, Error> {
 }
 
 pub fn build<'a>(reg: &'a Registry, args: &DepsArgs) -> Result<DepsReport<'a>, Error> {
-    let start = reg.index_of(&args.id).ok_or_else(|| unknown_module(reg, &args.id))?;
+    let start = reg.require(&args.id)?;
     let mut kinds =
         if args.relation.is_empty() { vec![RelationType::DependsOn] } else { args.relation.clone() };
     kinds.sort_unstable();

@@ -6,9 +6,10 @@ use std::fmt::Write as _;
 use crate::Error;
 use crate::cli::ExplainArgs;
 use crate::context::Context;
+use crate::diag::{Code, Severity};
 use crate::output::{Output, style};
-use crate::validate::schema::closest;
-use crate::validate::{Code, Severity, explain};
+use crate::suggest::closest;
+use crate::validate::explain;
 
 pub fn run(ctx: &Context, args: &ExplainArgs) -> Result<Output, Error> {
     let color = ctx.color_stdout;

@@ -6,7 +6,6 @@ use std::process::{Command, Stdio};
 
 use crate::Error;
 use crate::cli::{GraphArgs, GraphFormat};
-use crate::commands::show::unknown_module;
 use crate::context::Context;
 use crate::fsutil::{Existing, write_atomic};
 use crate::graph::view::{self, Focus, GraphView, Selection};
@@ -15,9 +14,9 @@ use crate::output::{self, Output, dot, mermaid};
 use crate::registry::Registry;
 
 pub fn run(ctx: &Context, args: &GraphArgs) -> Result<Output, Error> {
-    let reg = ctx.load()?;
-    let sel = selection(&reg, args)?;
-    let view = view::build(&reg, &sel);
+    let reg = ctx.registry()?;
+    let sel = selection(reg, args)?;
+    let view = view::build(reg, &sel);
     let text = render(&view, args)?;
     let mut out = match &args.output {
         None => Output::data(text),
@@ -38,7 +37,7 @@ pub fn run(ctx: &Context, args: &GraphArgs) -> Result<Output, Error> {
             }
         }
     };
-    if let Some(note) = super::broken_note(&reg)
+    if let Some(note) = super::broken_note(reg)
         && !ctx.quiet
     {
         out = out.note(note);
@@ -51,7 +50,7 @@ pub fn selection(reg: &Registry, args: &GraphArgs) -> Result<Selection, Error> {
     let focus = match &args.focus {
         None => None,
         Some(id) => {
-            let index = reg.index_of(id).ok_or_else(|| unknown_module(reg, id))?;
+            let index = reg.require(id)?;
             Some(Focus { index, direction: args.direction, max_depth: args.depth })
         }
     };

@@ -30,8 +30,8 @@ pub struct RelCounts {
 }
 
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<Output, Error> {
-    let reg = ctx.load()?;
-    let rows = rows(ctx, &reg, args);
+    let reg = ctx.registry()?;
+    let rows = rows(ctx, reg, args);
     let stdout = match args.format {
         ListFormat::Table => render_table(&rows),
         ListFormat::Json => output::json(&rows),
@@ -39,7 +39,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<Output, Error> {
         ListFormat::Csv => render_csv(&rows)?,
     };
     let mut out = Output::data(stdout);
-    if let Some(note) = super::broken_note(&reg)
+    if let Some(note) = super::broken_note(reg)
         && !ctx.quiet
     {
         out = out.note(note);

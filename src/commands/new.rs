@@ -8,7 +8,7 @@ use crate::fsutil::{Existing, write_atomic};
 use crate::model::{ID_PATTERN, SchemaName};
 use crate::output::{self, Output};
 use crate::registry::MANIFEST_FILE;
-use crate::validate::schema;
+use crate::schema;
 use crate::{Error, ExitStatus, yaml};
 
 #[derive(Debug, Serialize)]

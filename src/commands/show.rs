@@ -9,7 +9,6 @@ use crate::health::{self, HealthSummary};
 use crate::model::{Capabilities, Config, Health, Metadata, Relationship};
 use crate::output::{self, Output, table};
 use crate::registry::Registry;
-use crate::validate::schema::closest;
 
 /// Everything about one module (SPEC §8 `show ID --format json`).
 #[derive(Debug, Serialize)]
@@ -85,7 +84,7 @@ impl<'a> Detail<'a> {
         Detail {
             version: rel.version.as_ref().map(ToString::to_string),
             description: rel.description.as_deref(),
-            data: &rel.data,
+            data: rel.data(),
         }
     }
 }
@@ -97,8 +96,8 @@ pub struct HealthReport<'a> {
 }
 
 pub fn run(ctx: &Context, args: &ShowArgs) -> Result<Output, Error> {
-    let reg = ctx.load()?;
-    let report = build(ctx, &reg, &args.id)?;
+    let reg = ctx.registry()?;
+    let report = build(ctx, reg, &args.id)?;
     let stdout = match args.format {
         ShowFormat::Json => output::json(&report),
         ShowFormat::Yaml => output::yaml::render(&report),
@@ -107,25 +106,8 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<Output, Error> {
     Ok(Output::data(stdout))
 }
 
-/// The error for an id that names no module, with the nearest id as a hint.
-pub fn unknown_module(reg: &Registry, id: &str) -> Error {
-    let ids: Vec<String> = reg.ids().map(str::to_owned).collect();
-    let mut msg = format!("no module `{id}` in {}", reg.root().display());
-    if reg.broken.iter().any(|b| b == id) {
-        msg.push_str(&format!(
-            "\nhint: its manifest does not load; run `modreg validate {}`",
-            reg.root().join(id).display()
-        ));
-    } else if let Some(near) = closest(id, &ids) {
-        msg.push_str(&format!("\nhint: did you mean `{near}`?"));
-    } else {
-        msg.push_str("\nhint: `modreg list` shows the ids");
-    }
-    Error::Usage(msg)
-}
-
 pub fn build<'a>(ctx: &Context, reg: &'a Registry, id: &str) -> Result<ShowReport<'a>, Error> {
-    let i = reg.index_of(id).ok_or_else(|| unknown_module(reg, id))?;
+    let i = reg.require(id)?;
     let m = &reg.modules[i];
     let man = m.m();
     let mut files = Vec::new();
@@ -262,7 +244,7 @@ fn render_text(r: &ShowReport<'_>, color: bool) -> String {
         for dm in &caps.data_models {
             t.add_row(vec![
                 dm.name.clone(),
-                fields(dm.schema.as_ref()),
+                fields(dm.schema.as_ref().map(crate::model::SchemaJson::to_value).as_ref()),
                 dm.description.clone().unwrap_or_default(),
             ]);
         }
@@ -422,9 +404,10 @@ pub struct ConfigKey {
 
 /// The top-level keys of a config schema: required first, then optional, each in schema order.
 pub fn config_keys(cfg: &Config) -> Vec<ConfigKey> {
-    let Some(schema) = &cfg.schema else {
+    let Some(schema) = cfg.schema.as_ref().map(crate::model::SchemaJson::to_value) else {
         return Vec::new();
     };
+    let schema = &schema;
     let required = required_names(schema);
     let mut keys: Vec<ConfigKey> = schema
         .get("properties")

@@ -6,22 +6,18 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::{ValidateArgs, ValidateFormat};
 use crate::context::Context;
+use crate::diag::{Diagnostic, Severity};
 use crate::output::diagnostics::{self, ValidationReport};
-use crate::output::junit::ManifestCase;
 use crate::output::{self, Output, github, junit, sarif};
-use crate::registry::{MANIFEST_FILE, Registry};
-use crate::validate::{Diagnostic, Severity, checks, normalize};
 use crate::{Error, ExitStatus};
 
 /// The job summary file GitHub Actions gives every step; `--format github` appends to it.
 pub const GITHUB_STEP_SUMMARY: &str = "GITHUB_STEP_SUMMARY";
 
 pub fn run(ctx: &Context, args: &ValidateArgs) -> Result<Output, Error> {
-    let reg = ctx.load()?;
-    let mut diags = reg.diagnostics.clone();
-    diags.extend(checks::run(&reg));
-    normalize(&mut diags);
-    let mut manifests = manifests(&reg);
+    let (report, files) = ctx.validation()?;
+    let mut diags = report.diagnostics;
+    let mut manifests = report.manifests;
     if !args.paths.is_empty() {
         let wanted: Vec<PathBuf> = args.paths.iter().map(|p| absolute(&ctx.cwd, p)).collect();
         for w in &wanted {
@@ -43,7 +39,7 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> Result<Output, Error> {
     }
     let report = ValidationReport::new(manifests.len(), &diags);
     let stdout = match args.format {
-        ValidateFormat::Human => diagnostics::human(&diags, ctx.color_stdout),
+        ValidateFormat::Human => diagnostics::human(&diags, &files, ctx.color_stdout),
         ValidateFormat::Json => output::json(&report),
         ValidateFormat::Github => {
             let ci = repo_relative(&ctx.cwd, &diags);
@@ -61,18 +57,6 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> Result<Output, Error> {
         out = out.note(report.summary());
     }
     Ok(out.with_status(if report.errors > 0 { ExitStatus::Invalid } else { ExitStatus::Success }))
-}
-
-/// Every manifest of the registry, loaded or not: the modules `validate` counts, and the test
-/// cases of `--format junit`.
-fn manifests(reg: &Registry) -> Vec<ManifestCase> {
-    let loaded =
-        reg.modules.iter().map(|m| ManifestCase { name: m.id().to_owned(), file: m.manifest.path.clone() });
-    let broken = reg
-        .broken
-        .iter()
-        .map(|id| ManifestCase { name: id.clone(), file: reg.root().join(id).join(MANIFEST_FILE) });
-    loaded.chain(broken).collect()
 }
 
 fn append(path: &Path, text: &str) -> Result<(), Error> {

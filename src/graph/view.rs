@@ -173,7 +173,7 @@ pub fn build<'a>(reg: &'a Registry, sel: &Selection) -> GraphView<'a> {
     let mut raw: Vec<(usize, usize, &'static str, RelationType, Vec<&'a str>)> = Vec::new();
     for (source, edges) in reg.outgoing.iter().enumerate().filter(|&(i, _)| keep[i]) {
         for e in edges.iter().filter(|e| keep[e.target] && sel.kinds.contains(&e.kind)) {
-            let data = reg.relationship(e).data.iter().map(String::as_str).collect();
+            let data = reg.relationship(e).data().iter().map(String::as_str).collect();
             raw.push((source, e.target, e.kind.as_str(), e.kind, data));
         }
     }

@@ -4,6 +4,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::json::{SchemaJson, VersionRequirement};
+
 /// A module manifest (`registry/<id>/module.yaml`): what a module is, what it can do, how it is
 /// configured and documented, and how it relates to other modules.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -286,7 +288,7 @@ pub struct DataModel {
     /// JSON Schema (draft 2020-12) of the entity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "EmbeddedSchema")]
-    pub schema: Option<Value>,
+    pub schema: Option<SchemaJson>,
 }
 
 /// A JSON Schema embedded in a manifest: an object or a boolean.
@@ -327,7 +329,7 @@ pub struct Config {
     /// JSON Schema of the module's configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "EmbeddedSchema")]
-    pub schema: Option<Value>,
+    pub schema: Option<SchemaJson>,
     /// Default configuration; must validate against `schema`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defaults: Option<BTreeMap<String, Value>>,
@@ -362,12 +364,20 @@ pub struct Relationship {
     /// For `depends_on`: semver requirement the target's version must satisfy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<String>")]
-    pub version: Option<semver::VersionReq>,
+    pub version: Option<VersionRequirement>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// For `provides_data_to`: data models of the source that flow to the target.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub data: Vec<String>,
+    // `None` when the key is absent: `validate` tells `data: []` on another type from no key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<String>>,
+}
+
+impl Relationship {
+    /// The data models of a `provides_data_to` relationship (empty for the other types).
+    pub fn data(&self) -> &[String] {
+        self.data.as_deref().unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]

@@ -3,10 +3,12 @@
 //! types are the single source of truth. No I/O here.
 
 mod health;
+mod json;
 mod manifest;
 mod settings;
 
 pub use health::*;
+pub use json::{SchemaJson, VersionRequirement};
 pub use manifest::*;
 pub use settings::*;
 

@@ -12,6 +12,10 @@ pub struct Settings {
     /// When a module counts as unhealthy.
     #[serde(default)]
     pub health: HealthSettings,
+    /// Where the parse cache lives, relative to this file [default: .modreg-cache]. The
+    /// environment variable MODREG_CACHE_DIR overrides it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_dir: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

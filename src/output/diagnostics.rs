@@ -1,13 +1,12 @@
 //! Diagnostics for people (rustc-style, with the source line and a caret) and for machines
 //! (JSON, SPEC §8).
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
 
-use crate::validate::{Diagnostic, Severity};
+use crate::diag::{Diagnostic, Files, Severity};
 
 /// The result of a validation run, as `validate --format json` prints it.
 #[derive(Debug, Serialize)]
@@ -42,37 +41,12 @@ pub fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// Source text of files, read once each, for snippets.
-#[derive(Default)]
-pub struct Sources {
-    files: HashMap<PathBuf, Option<String>>,
-}
-
-impl Sources {
-    pub fn line(&mut self, path: &Path, line: u32) -> Option<String> {
-        let text = self
-            .files
-            .entry(path.to_path_buf())
-            .or_insert_with(|| {
-                // Only regular files, never through a link: a snippet must not block on a FIFO
-                // or show the contents of a file outside the registry.
-                crate::registry::load::read_limited(path)
-                    .ok()
-                    .flatten()
-                    .and_then(|b| String::from_utf8(b).ok())
-            })
-            .as_deref()?;
-        text.lines().nth(usize::try_from(line).ok()?.checked_sub(1)?).map(str::to_owned)
-    }
-}
-
-/// Every diagnostic rustc-style, separated by blank lines.
-pub fn human(diags: &[Diagnostic], color: bool) -> String {
+/// Every diagnostic rustc-style, separated by blank lines, with source lines from `files`.
+pub fn human(diags: &[Diagnostic], files: &Files, color: bool) -> String {
     let renderer = if color { Renderer::styled() } else { Renderer::plain() };
-    let mut sources = Sources::default();
     let mut out = String::new();
     for d in diags {
-        out.push_str(&render_one(d, &renderer, &mut sources));
+        out.push_str(&render_one(d, &renderer, files));
         out.push_str("\n\n");
     }
     out
@@ -80,13 +54,13 @@ pub fn human(diags: &[Diagnostic], color: bool) -> String {
 
 /// One diagnostic rustc-style. Without a source line (an unreadable or binary file, a directory,
 /// line 0, an overlong line) it still shows `--> file:line:col`.
-pub fn render_one(d: &Diagnostic, renderer: &Renderer, sources: &mut Sources) -> String {
+pub fn render_one(d: &Diagnostic, renderer: &Renderer, files: &Files) -> String {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
     let path = d.file.display().to_string();
-    let line_text = sources.line(&d.file, d.line).filter(|l| l.len() <= MAX_SNIPPET_LINE);
+    let line_text = files.line(&d.file, d.line).filter(|l| l.len() <= MAX_SNIPPET_LINE);
     let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
     let mut group = match &line_text {
         Some(text) => {
@@ -206,7 +180,7 @@ fn push_part(out: &mut String, part: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validate::Code;
+    use crate::diag::Code;
     use crate::yaml::Pos;
 
     fn text(line: &str, col: u32) -> &str {
@@ -288,7 +262,7 @@ mod tests {
             std::fs::write(&file, format!("{line}\n")).unwrap();
             let mut d = Diagnostic::new(Code::UnknownKey, &file, Pos { line: 1, col: 1 }, "m");
             d.column = col;
-            let _ = human(&[d], false);
+            let _ = human(&[d], &Files::disk(), false);
         }
     }
 
@@ -303,7 +277,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("module.yaml");
         std::fs::write(&file, "metadata:\n  nmae: x\n").unwrap();
-        let out = human(&[diag(&file, 2, 3)], false);
+        let out = human(&[diag(&file, 2, 3)], &Files::disk(), false);
         let shown = file.display().to_string();
         assert!(out.starts_with("error[E010]: unknown key `nmae` in /metadata\n"), "{out}");
         assert!(out.contains(&format!("--> {shown}:2:3\n")), "{out}");
@@ -311,7 +285,7 @@ mod tests {
         assert!(out.contains("  |   ^^^^ /metadata/nmae\n"), "{out}");
         assert!(out.contains("= hint: did you mean `name`?"), "{out}");
         assert!(!out.contains('\u{1b}'), "no colour when off: {out:?}");
-        assert!(human(&[diag(&file, 2, 3)], true).contains('\u{1b}'), "colour when on");
+        assert!(human(&[diag(&file, 2, 3)], &Files::disk(), true).contains('\u{1b}'), "colour when on");
     }
 
     #[test]
@@ -326,7 +300,7 @@ mod tests {
             let mut d = diag(file, 1, 1);
             d.line = line;
             d.column = col;
-            let out = human(&[d], false);
+            let out = human(&[d], &Files::disk(), false);
             assert!(out.contains(&format!("--> {}{at}\n", file.display())), "{out}");
             assert!(out.contains("= hint: did you mean `name`?"), "{out}");
             assert!(!out.contains('\u{1b}'), "{out:?}");
@@ -339,7 +313,7 @@ mod tests {
         let file = dir.path().join("m.yaml");
         std::fs::write(&file, "名前: 値\n").unwrap();
         for col in [0, 1, 5, 6, 50] {
-            let out = human(&[diag(&file, 1, col)], false);
+            let out = human(&[diag(&file, 1, col)], &Files::disk(), false);
             assert!(out.contains("1 | 名前: 値"), "{out}");
         }
     }

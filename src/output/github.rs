@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::diagnostics::{ValidationReport, message_with_hint, plural, slash_path};
-use crate::validate::{Diagnostic, Severity};
+use crate::diag::{Diagnostic, Severity};
 
 /// Rows of the job summary table; the rest is counted, not listed (GitHub caps a summary at
 /// 1 MiB, and the annotations already carry every finding).
@@ -86,7 +86,7 @@ pub fn escape_property(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validate::Code;
+    use crate::diag::Code;
     use crate::yaml::Pos;
 
     #[test]

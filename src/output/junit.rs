@@ -7,19 +7,10 @@
 //! differ from run to run.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::diagnostics::slash_path;
-use crate::validate::{Diagnostic, Severity};
-
-/// A manifest in scope: it becomes a test case even when nothing is wrong with it.
-#[derive(Debug, Clone)]
-pub struct ManifestCase {
-    /// The module id (the directory name when the manifest does not load).
-    pub name: String,
-    /// The manifest's path, as the diagnostics show it.
-    pub file: PathBuf,
-}
+use crate::diag::{Covered, Diagnostic, Severity};
 
 struct Case<'a> {
     name: String,
@@ -32,7 +23,8 @@ struct Case<'a> {
 /// The JUnit XML document. A diagnostic in a module directory joins that module's case; one
 /// anywhere else (a stray file at the registry root, a directory without a manifest) gets a case
 /// named after its path.
-pub fn render(manifests: &[ManifestCase], diags: &[Diagnostic]) -> String {
+/// Every manifest in scope becomes a test case, even when nothing is wrong with it.
+pub fn render(manifests: &[Covered], diags: &[Diagnostic]) -> String {
     let mut cases: Vec<Case<'_>> = manifests
         .iter()
         .map(|m| Case {
@@ -149,8 +141,9 @@ fn escape(s: &str, attribute: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validate::Code;
+    use crate::diag::Code;
     use crate::yaml::Pos;
+    use std::path::PathBuf;
 
     #[test]
     fn escapes_and_strips() {
@@ -160,7 +153,7 @@ mod tests {
 
     #[test]
     fn cases_for_manifests_module_files_and_strays() {
-        let m = |name: &str| ManifestCase {
+        let m = |name: &str| Covered {
             name: name.into(),
             file: PathBuf::from(format!("registry/{name}/module.yaml")),
         };

@@ -12,7 +12,8 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::diagnostics::{message_with_hint, slash_path};
-use crate::validate::{Code, Diagnostic, Severity, explain};
+use crate::diag::{Code, Diagnostic, Severity};
+use crate::validate::explain;
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const VERSION: &str = "2.1.0";

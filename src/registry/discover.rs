@@ -5,8 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::Error;
+use crate::diag::Diagnostic;
 use crate::model::{SchemaName, Settings};
-use crate::validate::{Diagnostic, schema};
+use crate::schema;
 use crate::yaml;
 
 pub const SETTINGS_FILE: &str = "modreg.yaml";

@@ -1,187 +1,123 @@
-//! Reading every manifest and snapshot of a registry, in parallel, into typed modules and the
-//! diagnostics of whatever could not be read. Nothing stops at the first bad file.
+//! The per-file phase: bytes → typed manifest or snapshot, with that file's own diagnostics
+//! (YAML, schema, embedded schemas). Its result is what the parse cache keeps.
+//!
+//! Two paths lead to the same result. The fast path deserialises the typed model straight from
+//! YAML events ([`yaml::de`]) and checks the few field rules types do not enforce
+//! ([`schema::constraints`]): most files are valid, and for them no JSON tree and no span tree
+//! is built. Anything the fast path is unsure of goes the slow path, which builds the tree with
+//! spans, runs the full JSON Schema and reports every problem at its `line:col`. Debug builds
+//! run both on every file the fast path accepts and insist they agree.
 
-use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use serde::Deserialize;
 
+use super::cache::Outcome;
+use crate::diag::{Code, Diagnostic, Files, Origin};
 use crate::model::{Health, Manifest, SchemaName};
-use crate::validate::{Code, Diagnostic, schema};
-use crate::yaml::{self, Document, Pos, YamlError, YamlErrorKind};
+use crate::schema::{self, constraints, embedded};
+use crate::yaml::{self, Document, YamlError, YamlErrorKind};
 
 pub const MANIFEST_FILE: &str = "module.yaml";
 pub const HEALTH_FILE: &str = "health.yaml";
 
-/// A file that parsed and passed its schema.
+/// A file that loaded: where it is (as diagnostics name it) and its typed value.
 #[derive(Debug, Clone)]
 pub struct Loaded<T> {
     pub path: PathBuf,
     pub value: T,
-    pub doc: Document,
 }
 
-/// What one module directory yielded.
-#[derive(Debug, Default)]
-pub struct DirResult {
-    pub dir_name: String,
-    pub dir: PathBuf,
-    pub manifest: Option<Loaded<Manifest>>,
-    pub health: Option<Loaded<Health>>,
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-/// Load every module directory directly under `root`.
-pub fn load_dirs(root: &Path) -> std::io::Result<(Vec<DirResult>, Vec<Diagnostic>)> {
-    let mut dirs = Vec::new();
-    let mut stray = Vec::new();
-    for entry in fs::read_dir(root)? {
-        let entry = entry?;
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
-            continue;
-        }
-        let ft = entry.file_type()?;
-        if ft.is_symlink() {
-            stray.push(
-                Diagnostic::new(
-                    Code::StrayFile,
-                    &path,
-                    Pos::default(),
-                    "symbolic link in the registry is not followed",
-                )
-                .hint("replace the link with the directory it points to"),
-            );
-        } else if ft.is_dir() {
-            dirs.push((name, path));
-        } else if !is_registry_doc(&name) {
-            stray.push(
-                Diagnostic::new(
-                    Code::StrayFile,
-                    &path,
-                    Pos::default(),
-                    "file directly under the registry belongs to no module",
-                )
-                .hint("move it into a module directory or out of the registry"),
-            );
+/// Load a manifest: typed value, schema and embedded-schema diagnostics.
+pub fn manifest(name: &Path, bytes: &[u8], compiled: &embedded::Compiled) -> Outcome<Manifest> {
+    let (value, mut diagnostics, doc) = typed(SchemaName::Module, name, bytes, constraints::manifest_ok);
+    if let Some(m) = &value {
+        let mut found = embedded::check(compiled, name, m);
+        if !found.is_empty() {
+            locate(name, bytes, doc, &mut found);
+            diagnostics.extend(found);
         }
     }
-    dirs.sort();
-    let results = dirs.into_par_iter().map(|(name, dir)| load_dir(name, dir)).collect();
-    Ok((results, stray))
+    Outcome { value, diagnostics }
 }
 
-fn is_registry_doc(name: &str) -> bool {
-    matches!(name, "README.md" | "README" | ".gitkeep")
+/// Load a health snapshot.
+pub fn health(name: &Path, bytes: &[u8]) -> Outcome<Health> {
+    let (value, diagnostics, _) = typed(SchemaName::Health, name, bytes, constraints::health_ok);
+    Outcome { value, diagnostics }
 }
 
-fn load_dir(dir_name: String, dir: PathBuf) -> DirResult {
-    let mut out = DirResult { dir_name, dir: dir.clone(), ..DirResult::default() };
-    let manifest_path = dir.join(MANIFEST_FILE);
-    match read_limited(&manifest_path) {
-        Ok(Some(bytes)) => {
-            out.manifest =
-                load_file::<Manifest>(SchemaName::Module, &manifest_path, &bytes, &mut out.diagnostics);
-        }
-        Ok(None) => out.diagnostics.push(
-            Diagnostic::new(
-                Code::MissingManifest,
-                &dir,
-                Pos::default(),
-                format!("directory `{}` has no {MANIFEST_FILE}", out.dir_name),
-            )
-            .hint(format!("create one with `modreg new {}` or remove the directory", out.dir_name)),
-        ),
-        Err(d) => out.diagnostics.push(d),
-    }
-    let health_path = dir.join(HEALTH_FILE);
-    match read_limited(&health_path) {
-        Ok(Some(bytes)) => {
-            out.health = load_file::<Health>(SchemaName::Health, &health_path, &bytes, &mut out.diagnostics);
-        }
-        Ok(None) => {}
-        Err(d) => out.diagnostics.push(d),
-    }
-    out
+/// Resolve the pointers of diagnostics about `bytes` (parsed already as `doc`, or parsed now).
+fn locate(name: &Path, bytes: &[u8], doc: Option<Document>, found: &mut [Diagnostic]) {
+    let files = Files::closed();
+    files.add(name, Origin::Bytes(bytes.into()));
+    let _ = doc; // the source map parses the text itself; the tree built earlier is dropped here
+    files.resolve(found);
 }
 
-/// Read a file, refusing links and anything over the size limit before reading it whole.
-/// `Ok(None)` when the file does not exist.
-pub fn read_limited(path: &Path) -> Result<Option<Vec<u8>>, Diagnostic> {
-    let meta = match fs::symlink_metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(io_diag(path, &e)),
-    };
-    if meta.file_type().is_symlink() {
-        return Err(Diagnostic::new(
-            Code::Io,
-            path,
-            Pos::default(),
-            "file is a symbolic link; modreg does not follow links in the registry",
-        )
-        .hint("replace the link with the file itself"));
-    }
-    if !meta.is_file() {
-        return Err(Diagnostic::new(Code::Io, path, Pos::default(), "not a regular file"));
-    }
-    read_bytes_limited(path).map(Some)
-}
-
-/// Read at most the size limit (plus one byte, to know it was exceeded).
-pub fn read_bytes_limited(path: &Path) -> Result<Vec<u8>, Diagnostic> {
-    let file = fs::File::open(path).map_err(|e| io_diag(path, &e))?;
-    let mut bytes = Vec::new();
-    file.take(yaml::MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| io_diag(path, &e))?;
-    Ok(bytes)
-}
-
-fn io_diag(path: &Path, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::new(Code::Io, path, Pos::default(), format!("cannot read file: {e}"))
-}
-
-/// Parse, check against the schema, then deserialise into the typed model.
-pub fn load_file<T: for<'de> Deserialize<'de>>(
+/// Decode, then the fast path, else the slow one. Returns the typed value (when the file
+/// conforms), the file's diagnostics, and the parsed document when the slow path built one.
+fn typed<T>(
     schema_name: SchemaName,
-    path: &Path,
+    name: &Path,
     bytes: &[u8],
-    diags: &mut Vec<Diagnostic>,
-) -> Option<Loaded<T>> {
-    let doc = match yaml::parse(bytes) {
-        Ok(doc) => doc,
-        Err(e) => {
-            diags.push(yaml_diagnostic(path, e));
-            return None;
-        }
+    rules_ok: fn(&T) -> bool,
+) -> (Option<T>, Vec<Diagnostic>, Option<Document>)
+where
+    T: for<'de> Deserialize<'de> + PartialEq + std::fmt::Debug,
+{
+    let text = match yaml::decode(bytes) {
+        Ok(text) => text,
+        Err(e) => return (None, vec![yaml_diagnostic(name, e)], None),
     };
-    let found = schema::check(schema_name, &doc, path);
+    if let Ok(value) = yaml::de::from_str::<T>(text)
+        && rules_ok(&value)
+    {
+        #[cfg(debug_assertions)]
+        cross_check(schema_name, name, text, &value);
+        return (Some(value), Vec::new(), None);
+    }
+    let doc = match yaml::parse_str(text) {
+        Ok(doc) => doc,
+        Err(e) => return (None, vec![yaml_diagnostic(name, e)], None),
+    };
+    let found = schema::check(schema_name, &doc, name);
     if !found.is_empty() {
-        diags.extend(found);
-        return None;
+        return (None, found, Some(doc));
     }
     // The plain path first: tracking every path segment costs time on every valid file.
     if let Ok(value) = T::deserialize(&doc.value) {
-        return Some(Loaded { path: path.to_path_buf(), value, doc });
+        return (Some(value), Vec::new(), Some(doc));
     }
     match serde_path_to_error::deserialize::<_, T>(&doc.value) {
-        Ok(value) => Some(Loaded { path: path.to_path_buf(), value, doc }),
+        Ok(value) => (Some(value), Vec::new(), Some(doc)),
         Err(e) => {
             // The schema admits a few strings the types refine further (version requirements).
             let pointer = to_pointer(e.path());
             let at = doc.locate(&pointer);
-            diags.push(
-                Diagnostic::new(Code::InvalidValue, path, at.value, format!("{pointer}: {}", e.inner()))
-                    .at_path(pointer.clone())
-                    .maybe_hint(pointer.ends_with("/version").then(|| {
-                        "write a semver requirement such as \">=2.0.0, <3.0.0\" or \"^1.4\"".to_owned()
-                    })),
-            );
-            None
+            let d = Diagnostic::new(Code::InvalidValue, name, at.value, format!("{pointer}: {}", e.inner()))
+                .at_path(pointer.clone())
+                .maybe_hint(pointer.ends_with("/version").then(|| {
+                    "write a semver requirement such as \">=2.0.0, <3.0.0\" or \"^1.4\"".to_owned()
+                }));
+            (None, vec![d], Some(doc))
         }
     }
+}
+
+/// Debug builds: the fast path may only accept what the slow path accepts, with the same value.
+#[cfg(debug_assertions)]
+fn cross_check<T>(schema_name: SchemaName, name: &Path, text: &str, fast: &T)
+where
+    T: for<'de> Deserialize<'de> + PartialEq + std::fmt::Debug,
+{
+    let doc = yaml::parse_str(text)
+        .unwrap_or_else(|e| panic!("{}: fast path accepted what YAML refuses: {e:?}", name.display()));
+    let found = schema::check(schema_name, &doc, name);
+    assert!(found.is_empty(), "{}: fast path accepted a schema violation: {found:?}", name.display());
+    let slow =
+        T::deserialize(&doc.value).unwrap_or_else(|e| panic!("{}: slow path refuses: {e}", name.display()));
+    assert_eq!(&slow, fast, "{}: fast and slow paths disagree", name.display());
 }
 
 fn to_pointer(path: &serde_path_to_error::Path) -> String {

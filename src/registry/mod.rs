@@ -1,23 +1,39 @@
 //! The loaded registry: every module that parsed, indexed by id, with relationship edges in
 //! both directions computed once. Commands read from here; they never touch the files.
+//!
+//! One [`Loader`] serves every way in (the working tree, a git revision, the working tree with a
+//! candidate manifest laid over it): it lists the source once, takes what it can from the parse
+//! cache, runs the per-file phase on the rest in parallel, and keeps no parse tree.
 
+pub mod cache;
 pub mod discover;
 pub mod load;
+pub mod source;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 pub use discover::{Location, discover};
 pub use load::{HEALTH_FILE, Loaded, MANIFEST_FILE};
+pub use source::{Candidate, Entry, GitTree, Kind, Listing, Source};
 
+use self::cache::{Cache, FileOutcome, Outcome};
 use crate::Error;
+use crate::diag::{Anchor, Code, Covered, Diagnostic, Files, Report, normalize};
 use crate::model::{Health, Manifest, RelationType, Relationship};
-use crate::validate::{Code, Diagnostic, normalize};
+use crate::schema::embedded;
+use crate::suggest::closest;
+use crate::yaml::Pos;
 
 /// One module: its manifest and, when present and valid, its health snapshot.
 #[derive(Debug, Clone)]
 pub struct Module {
+    /// The module directory, as diagnostics name it.
     pub dir: PathBuf,
+    /// The directory's name (equal to the id unless E020 says otherwise).
+    pub dir_name: String,
     pub manifest: Loaded<Manifest>,
     pub health: Option<Loaded<Health>>,
 }
@@ -44,6 +60,13 @@ pub struct Edge {
 #[derive(Debug)]
 pub struct Registry {
     pub location: Location,
+    pub source: Source,
+    /// How the registry directory is named in diagnostics (`registry`, `HEAD:registry`).
+    pub display_root: PathBuf,
+    /// Every entry under the registry directory.
+    pub listing: Listing,
+    /// Where the text of each file comes from, for snippets and positions.
+    pub files: Files,
     /// Modules sorted by id; ids are unique.
     pub modules: Vec<Module>,
     by_id: HashMap<String, usize>,
@@ -57,62 +80,349 @@ pub struct Registry {
     pub broken: Vec<String>,
 }
 
-impl Registry {
-    /// Load the registry at `location`: every manifest in parallel, then the indexes.
-    pub fn load(location: Location) -> Result<Registry, Error> {
+/// Loads a registry from one source, with the parse cache when the source is the working tree.
+pub struct Loader {
+    pub location: Location,
+    source: Source,
+    display_root: PathBuf,
+    listing: Listing,
+    cache: Option<Cache>,
+}
+
+impl Loader {
+    /// List the source and open the cache (`cache_dir`; `None` for no cache). A missing
+    /// registry directory is a usage error that says how to point modreg at one.
+    pub fn new(location: Location, source: Source, cache_dir: Option<PathBuf>) -> Result<Loader, Error> {
         let root = location.root.clone();
-        if !root.is_dir() {
+        if !matches!(source, Source::Git(_)) && !root.is_dir() {
             return Err(Error::Usage(format!(
                 "registry directory `{}` does not exist\nhint: run modreg inside a project with a `registry/` directory, \
                  or pass --registry DIR (or set MODREG_REGISTRY)",
                 root.display()
             )));
         }
-        let (dirs, mut diagnostics) = load::load_dirs(&root).map_err(|e| Error::io(&root, e))?;
+        let display_root = source.display_root(&root);
+        // The cache time is taken before any file is looked at (see `cache`).
+        let cache = match (&source, cache_dir) {
+            (Source::Git(_), _) | (_, None) => None,
+            (_, Some(dir)) => {
+                let abs = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
+                Some(Cache::open(&dir, &abs, &display_root))
+            }
+        };
+        let listing = source.list(&root)?;
+        Ok(Loader { location, source, display_root, listing, cache })
+    }
+
+    /// What a full validation of this registry depends on, when that can be trusted (see
+    /// [`Cache::fingerprint`]).
+    pub fn fingerprint(&self) -> Option<u64> {
+        let cache = self.cache.as_ref()?;
+        if !matches!(self.source, Source::WorkTree) {
+            return None;
+        }
+        let settings = self
+            .location
+            .settings_file
+            .as_ref()
+            .map(|f| std::fs::read(f).unwrap_or_default())
+            .unwrap_or_default();
+        cache.fingerprint(&self.listing.entries, &settings)
+    }
+
+    /// The report of the last validation, when it was computed from the same inputs.
+    pub fn cached_report(&self, fingerprint: Option<u64>) -> Option<Report> {
+        self.cache.as_ref()?.report(fingerprint).cloned()
+    }
+
+    pub fn store_report(&mut self, fingerprint: Option<u64>, report: &Report) {
+        if let Some(cache) = &mut self.cache {
+            cache.put_report(fingerprint, report);
+        }
+    }
+
+    /// Write the cache back if this run changed it.
+    pub fn finish(self) {
+        if let Some(cache) = self.cache {
+            cache.save();
+        }
+    }
+
+    /// How a file of the listing is named in diagnostics.
+    fn name_of(&self, rel: &Path) -> PathBuf {
+        if let Source::Overlay(c) = &self.source
+            && rel == Path::new(&c.id).join(MANIFEST_FILE)
+        {
+            return c.name.clone();
+        }
+        self.display_root.join(rel)
+    }
+
+    /// Load every module: cached outcomes where fresh, the per-file phase in parallel for the
+    /// rest; then identity checks and the edge indexes.
+    pub fn load(&mut self) -> Result<Registry, Error> {
+        let mut diagnostics = Vec::new();
+        let mut dirs: Vec<String> = Vec::new();
+        for e in self.listing.top() {
+            let name = e.path.to_string_lossy().into_owned();
+            let path = self.display_root.join(&e.path);
+            match e.kind {
+                Kind::Dir => dirs.push(name),
+                Kind::Symlink => diagnostics.push(
+                    Diagnostic::new(
+                        Code::StrayFile,
+                        path,
+                        Pos::default(),
+                        "symbolic link in the registry is not followed",
+                    )
+                    .hint("replace the link with the directory it points to"),
+                ),
+                _ if matches!(name.as_str(), "README.md" | "README" | ".gitkeep") => {}
+                _ => diagnostics.push(
+                    Diagnostic::new(
+                        Code::StrayFile,
+                        path,
+                        Pos::default(),
+                        "file directly under the registry belongs to no module",
+                    )
+                    .hint("move it into a module directory or out of the registry"),
+                ),
+            }
+        }
+        dirs.sort();
+
+        // What each directory holds, and which files need the per-file phase.
+        let mut slots: Vec<[Slot; 2]> = Vec::with_capacity(dirs.len());
+        let mut todo: Vec<(usize, usize, Entry)> = Vec::new();
+        for (d, name) in dirs.iter().enumerate() {
+            let mut pair = [Slot::Absent, Slot::Absent];
+            for (f, file) in [MANIFEST_FILE, HEALTH_FILE].into_iter().enumerate() {
+                let rel = Path::new(name).join(file);
+                let Some(entry) = self.listing.get(&rel) else {
+                    continue;
+                };
+                pair[f] = match entry.kind {
+                    Kind::Symlink => Slot::Refused(
+                        Diagnostic::new(
+                            Code::Io,
+                            self.name_of(&rel),
+                            Pos::default(),
+                            "file is a symbolic link; modreg does not follow links in the registry",
+                        )
+                        .hint("replace the link with the file itself"),
+                    ),
+                    Kind::Dir | Kind::Other => Slot::Refused(Diagnostic::new(
+                        Code::Io,
+                        self.name_of(&rel),
+                        Pos::default(),
+                        "not a regular file",
+                    )),
+                    Kind::File => match self.cache.as_mut().and_then(|c| c.take(entry)) {
+                        Some(outcome) => Slot::Done(outcome),
+                        None => {
+                            todo.push((d, f, entry.clone()));
+                            Slot::Pending
+                        }
+                    },
+                };
+            }
+            slots.push(pair);
+        }
+
+        for (d, f, outcome, encoded) in self.per_file(todo) {
+            if let (Some(cache), Some((entry, bytes))) = (self.cache.as_mut(), encoded) {
+                cache.put(&entry, bytes);
+            }
+            slots[d][f] = Slot::Done(outcome);
+        }
+
         let mut modules: Vec<Module> = Vec::with_capacity(dirs.len());
         let mut broken = Vec::new();
-        for d in dirs {
-            diagnostics.extend(d.diagnostics);
-            let Some(manifest) = d.manifest else {
-                if d.dir.join(MANIFEST_FILE).exists() {
-                    broken.push(d.dir_name);
+        for (name, [manifest, health]) in dirs.into_iter().zip(slots) {
+            let dir = self.display_root.join(&name);
+            let manifest_path = self.name_of(&Path::new(&name).join(MANIFEST_FILE));
+            let health_path = self.name_of(&Path::new(&name).join(HEALTH_FILE));
+            let health = match health {
+                Slot::Done(FileOutcome::Health(Outcome { value, diagnostics: found })) => {
+                    diagnostics.extend(found);
+                    value.map(|value| Loaded { path: health_path, value })
                 }
+                Slot::Refused(d) => {
+                    diagnostics.push(d);
+                    None
+                }
+                _ => None,
+            };
+            let manifest = match manifest {
+                Slot::Done(FileOutcome::Manifest(Outcome { value, diagnostics: found })) => {
+                    diagnostics.extend(found);
+                    value
+                }
+                Slot::Refused(d) => {
+                    diagnostics.push(d);
+                    None
+                }
+                Slot::Absent => {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::MissingManifest,
+                            &dir,
+                            Pos::default(),
+                            format!("directory `{name}` has no {MANIFEST_FILE}"),
+                        )
+                        .hint(format!("create one with `modreg new {name}` or remove the directory")),
+                    );
+                    continue;
+                }
+                _ => None,
+            };
+            let Some(value) = manifest else {
+                broken.push(name);
                 continue;
             };
-            let id = &manifest.value.metadata.id;
-            if *id != d.dir_name {
-                let at = manifest.doc.locate("/metadata/id");
+            if value.metadata.id != name {
                 diagnostics.push(
-                    Diagnostic::new(
+                    Diagnostic::at_pointer(
                         Code::IdMismatch,
-                        &manifest.path,
-                        at.value,
-                        format!("metadata.id `{id}` differs from its directory `{}`", d.dir_name),
+                        &manifest_path,
+                        "/metadata/id",
+                        Anchor::Value,
+                        format!("metadata.id `{}` differs from its directory `{name}`", value.metadata.id),
                     )
-                    .at_path("/metadata/id")
-                    .hint(format!("set `id: {}` or rename the directory to `{id}`", d.dir_name)),
+                    .hint(format!("set `id: {name}` or rename the directory to `{}`", value.metadata.id)),
                 );
             }
-            modules.push(Module { dir: d.dir, manifest, health: d.health });
+            modules.push(Module {
+                dir,
+                dir_name: name,
+                manifest: Loaded { path: manifest_path, value },
+                health,
+            });
         }
+        let files = self.source.files();
+        for m in &modules {
+            self.register(&files, &m.manifest.path, &Path::new(&m.dir_name).join(MANIFEST_FILE));
+            if let Some(h) = &m.health {
+                self.register(&files, &h.path, &Path::new(&m.dir_name).join(HEALTH_FILE));
+            }
+        }
+        let reg = Registry::from_modules(
+            self.location.clone(),
+            self.source.clone(),
+            self.display_root.clone(),
+            std::mem::take(&mut self.listing),
+            files,
+            modules,
+            diagnostics,
+            broken,
+        );
+        Ok(reg)
+    }
+
+    fn register(&self, files: &Files, name: &Path, rel: &Path) {
+        if let Some(entry) = self.listing.get(rel) {
+            self.source.register(files, name, entry);
+        }
+    }
+
+    /// The per-file phase for every file not served by the cache, in parallel. Each result may
+    /// carry its cache encoding (made on the worker thread).
+    #[allow(clippy::type_complexity)]
+    fn per_file(
+        &self,
+        todo: Vec<(usize, usize, Entry)>,
+    ) -> Vec<(usize, usize, FileOutcome, Option<(Entry, Vec<u8>)>)> {
+        let compiled = embedded::Compiled::default();
+        let root = &self.location.root;
+        let refs: Vec<&Entry> = todo.iter().map(|(_, _, e)| e).collect();
+        // A git tree is read through one `git cat-file`; files on disk are read by the workers.
+        let mut preread: Vec<Option<Result<Vec<u8>, source::Unreadable>>> = match self.source {
+            Source::Git(_) => self.source.read_many(root, &refs).into_iter().map(Some).collect(),
+            _ => (0..todo.len()).map(|_| None).collect(),
+        };
+        let caching = self.cache.is_some();
+        todo.into_par_iter()
+            .zip(preread.par_iter_mut())
+            .map(|((d, f, entry), pre)| {
+                let name = self.name_of(&entry.path);
+                let bytes = pre.take().unwrap_or_else(|| self.source.read(root, &entry));
+                let outcome = match bytes {
+                    Err(why) => {
+                        let message = match why {
+                            source::Unreadable::Symlink => {
+                                "file is a symbolic link; modreg does not follow links in the registry".to_owned()
+                            }
+                            source::Unreadable::NotAFile => "not a regular file".to_owned(),
+                            source::Unreadable::Io(e) => format!("cannot read file: {e}"),
+                        };
+                        let diagnostics = vec![Diagnostic::new(Code::Io, &name, Pos::default(), message)];
+                        if f == 0 {
+                            FileOutcome::Manifest(Outcome { value: None, diagnostics })
+                        } else {
+                            FileOutcome::Health(Outcome { value: None, diagnostics })
+                        }
+                    }
+                    Ok(bytes) if f == 0 => FileOutcome::Manifest(load::manifest(&name, &bytes, &compiled)),
+                    Ok(bytes) => FileOutcome::Health(load::health(&name, &bytes)),
+                };
+                // An unreadable file is not cached: reading it again is the only way to learn it
+                // became readable.
+                let readable = !matches!(&outcome, FileOutcome::Manifest(o) if o.value.is_none() && o.diagnostics.iter().any(|d| d.code == Code::Io))
+                    && !matches!(&outcome, FileOutcome::Health(o) if o.value.is_none() && o.diagnostics.iter().any(|d| d.code == Code::Io));
+                let encoded = (caching && readable).then(|| Cache::encode(&entry, &outcome)).flatten().map(|b| (entry, b));
+                (d, f, outcome, encoded)
+            })
+            .collect()
+    }
+}
+
+// Short-lived, one per file of a load.
+#[allow(clippy::large_enum_variant)]
+enum Slot {
+    /// No such file.
+    Absent,
+    /// There, but not a file modreg reads.
+    Refused(Diagnostic),
+    /// Waiting for the per-file phase.
+    Pending,
+    Done(FileOutcome),
+}
+
+impl Registry {
+    /// The working tree at `location`, without the parse cache.
+    pub fn load(location: Location) -> Result<Registry, Error> {
+        Loader::new(location, Source::WorkTree, None)?.load()
+    }
+
+    /// A registry of loaded modules: identity rules (E021: one module per id), then the indexes.
+    #[allow(clippy::too_many_arguments)]
+    pub fn from_modules(
+        location: Location,
+        source: Source,
+        display_root: PathBuf,
+        listing: Listing,
+        files: Files,
+        mut modules: Vec<Module>,
+        mut diagnostics: Vec<Diagnostic>,
+        mut broken: Vec<String>,
+    ) -> Registry {
         // Directory order differs from id order only where ids mismatch their directories.
         modules.sort_by(|a, b| a.id().cmp(b.id()).then_with(|| a.dir.cmp(&b.dir)));
         let mut unique: Vec<Module> = Vec::with_capacity(modules.len());
         for m in modules {
             if let Some(first) = unique.last().filter(|u| u.id() == m.id()) {
-                let at = m.manifest.doc.locate("/metadata/id");
                 diagnostics.push(
-                    Diagnostic::new(
+                    Diagnostic::at_pointer(
                         Code::DuplicateId,
                         &m.manifest.path,
-                        at.value,
+                        "/metadata/id",
+                        Anchor::Value,
                         format!(
                             "module id `{}` is already declared by {}",
                             m.id(),
                             first.manifest.path.display()
                         ),
                     )
-                    .at_path("/metadata/id")
                     .hint("give each module its own id, equal to its directory name"),
                 );
                 continue;
@@ -134,13 +444,26 @@ impl Registry {
             }
         }
         // Sources are visited in id order, so `incoming` is already sorted by source id.
+        files.resolve(&mut diagnostics);
         normalize(&mut diagnostics);
         broken.sort();
-        Ok(Registry { location, modules, by_id, outgoing, incoming, diagnostics, broken })
+        Registry {
+            location,
+            source,
+            display_root,
+            listing,
+            files,
+            modules,
+            by_id,
+            outgoing,
+            incoming,
+            diagnostics,
+            broken,
+        }
     }
 
     pub fn root(&self) -> &Path {
-        &self.location.root
+        &self.display_root
     }
 
     pub fn index_of(&self, id: &str) -> Option<usize> {
@@ -159,5 +482,62 @@ impl Registry {
     /// Ids of all modules, sorted.
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.modules.iter().map(Module::id)
+    }
+
+    /// Whether `id` names a module directory whose manifest does not load.
+    pub fn is_broken(&self, id: &str) -> bool {
+        self.broken.binary_search_by(|b| b.as_str().cmp(id)).is_ok()
+    }
+
+    /// Every manifest of the registry, loaded or not, sorted by path: what a validation covers.
+    pub fn manifests(&self) -> Vec<Covered> {
+        let loaded =
+            self.modules.iter().map(|m| Covered { name: m.id().to_owned(), file: m.manifest.path.clone() });
+        let broken = self
+            .broken
+            .iter()
+            .map(|id| Covered { name: id.clone(), file: self.display_root.join(id).join(MANIFEST_FILE) });
+        loaded.chain(broken).collect()
+    }
+
+    /// The error for an id that names no module, with the nearest id as a hint.
+    pub fn unknown_module(&self, id: &str) -> Error {
+        let ids: Vec<String> = self.ids().map(str::to_owned).collect();
+        let mut msg = format!("no module `{id}` in {}", self.root().display());
+        if self.is_broken(id) {
+            msg.push_str(&format!(
+                "\nhint: its manifest does not load; run `modreg validate {}`",
+                self.root().join(id).display()
+            ));
+        } else if let Some(near) = closest(id, &ids) {
+            msg.push_str(&format!("\nhint: did you mean `{near}`?"));
+        } else {
+            msg.push_str("\nhint: `modreg list` shows the ids");
+        }
+        Error::Usage(msg)
+    }
+
+    /// The module, or the usage error [`Registry::unknown_module`] describes.
+    pub fn require(&self, id: &str) -> Result<usize, Error> {
+        self.index_of(id).ok_or_else(|| self.unknown_module(id))
+    }
+}
+
+impl Loader {
+    /// The whole pipeline for one validation, for `validate` and library callers: the cached
+    /// report when nothing changed, else load and run `check`, keeping the report for next time.
+    /// Returns the report with the source map its snippets are drawn from.
+    pub fn report_with(mut self, check: impl FnOnce(&Registry) -> Report) -> Result<(Report, Files), Error> {
+        let fingerprint = self.fingerprint();
+        if let Some(report) = self.cached_report(fingerprint) {
+            let files = self.source.files();
+            self.finish();
+            return Ok((report, files));
+        }
+        let mut reg = self.load()?;
+        let report = check(&reg);
+        self.store_report(fingerprint, &report);
+        self.finish();
+        Ok((report, std::mem::take(&mut reg.files)))
     }
 }

@@ -2,10 +2,10 @@
 //! modules once and uses the registry's prebuilt indexes or a map built once; none is quadratic
 //! in modules.
 //!
-//! The checks that look at one module only (references, embedded schemas, health, stray files)
-//! run in parallel, one module per task; the cross-module ones (graph, uniqueness) run after.
+//! The checks that look at one module only (references, health, stray files) run in parallel,
+//! one module per task; the cross-module ones (graph, uniqueness) run after, side by side.
+//! Diagnostics name a node by its JSON pointer; `validate::run` resolves their positions.
 
-mod embedded;
 mod files;
 mod graph;
 mod health;
@@ -16,9 +16,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
+use crate::diag::{Anchor, Code, Diagnostic};
 use crate::registry::Registry;
-use crate::validate::schema::closest;
-use crate::validate::{Code, Diagnostic};
+use crate::suggest::closest;
 
 /// How many candidate names "did you mean" may compare in one run. A registry with thousands
 /// of misspelt targets still validates in linear time; past the budget hints get plainer.
@@ -32,14 +32,25 @@ pub fn run(reg: &Registry) -> Vec<Diagnostic> {
         .flat_map_iter(|i| {
             let mut found = Vec::new();
             references::check(&ctx, i, &mut found);
-            embedded::check(&ctx, i, &mut found);
             health::check(&ctx, i, &mut found);
             files::check(reg, i, &mut found);
             found
         })
         .collect();
-    graph::check(reg, &mut out);
-    uniqueness::check(reg, &mut out);
+    let (graph, unique) = rayon::join(
+        || {
+            let mut found = Vec::new();
+            graph::check(reg, &mut found);
+            found
+        },
+        || {
+            let mut found = Vec::new();
+            uniqueness::check(reg, &mut found);
+            found
+        },
+    );
+    out.extend(graph);
+    out.extend(unique);
     out
 }
 
@@ -48,17 +59,11 @@ pub(crate) struct Ctx<'r> {
     pub reg: &'r Registry,
     ids: Vec<String>,
     budget: AtomicUsize,
-    compiled: embedded::Compiled,
 }
 
 impl<'r> Ctx<'r> {
     fn new(reg: &'r Registry) -> Self {
-        Ctx {
-            reg,
-            ids: reg.ids().map(str::to_owned).collect(),
-            budget: AtomicUsize::new(SUGGESTION_BUDGET),
-            compiled: embedded::Compiled::default(),
-        }
+        Ctx { reg, ids: reg.ids().map(str::to_owned).collect(), budget: AtomicUsize::new(SUGGESTION_BUDGET) }
     }
 
     /// The closest of `choices` to a misspelt `got`, while the budget lasts.
@@ -71,7 +76,7 @@ impl<'r> Ctx<'r> {
     /// The hint for a name that should be a module id but is not.
     pub fn unknown_module_hint(&self, id: &str) -> String {
         // A module whose manifest does not load is not missing: say so before guessing a typo.
-        if self.reg.broken.binary_search_by(|b| b.as_str().cmp(id)).is_ok() {
+        if self.reg.is_broken(id) {
             return format!("`{id}` exists but its manifest does not load; fix it first");
         }
         match self.suggest(id, &self.ids) {
@@ -81,14 +86,12 @@ impl<'r> Ctx<'r> {
     }
 }
 
-/// Located diagnostic at the value a JSON pointer of a module's manifest names.
+/// A diagnostic at the value a JSON pointer of a module's manifest names.
 pub(crate) fn at(reg: &Registry, module: usize, code: Code, pointer: &str, message: String) -> Diagnostic {
-    let m = &reg.modules[module];
-    let loc = m.manifest.doc.locate(pointer);
-    Diagnostic::new(code, &m.manifest.path, loc.value, message).at_path(pointer)
+    Diagnostic::at_pointer(code, &reg.modules[module].manifest.path, pointer, Anchor::Value, message)
 }
 
-/// Located diagnostic at the key a JSON pointer ends in (a field that should not be there).
+/// A diagnostic at the key a JSON pointer ends in (a field that should not be there).
 pub(crate) fn at_key(
     reg: &Registry,
     module: usize,
@@ -96,14 +99,13 @@ pub(crate) fn at_key(
     pointer: &str,
     message: String,
 ) -> Diagnostic {
-    let m = &reg.modules[module];
-    let loc = m.manifest.doc.locate(pointer);
-    Diagnostic::new(code, &m.manifest.path, loc.key.unwrap_or(loc.value), message).at_path(pointer)
+    Diagnostic::at_pointer(code, &reg.modules[module].manifest.path, pointer, Anchor::Key, message)
 }
 
 /// The line a pointer of a module's manifest is on, for "first declared at line N" messages.
+/// Only called on a finding, so only files with findings are parsed again.
 pub(crate) fn line_of(reg: &Registry, module: usize, pointer: &str) -> u32 {
-    reg.modules[module].manifest.doc.locate(pointer).value.line
+    reg.files.line_of(&reg.modules[module].manifest.path, pointer)
 }
 
 /// `a, b, c` for a hint, with at most a handful of names.

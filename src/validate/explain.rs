@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::Code;
+use crate::diag::Code;
 
 /// The explanation of `code` in Markdown. A `match`, so a new code does not compile until it
 /// is explained here.

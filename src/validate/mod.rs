@@ -1,11 +1,20 @@
-//! Checks over a loaded registry (SPEC §5). Every check appends located [`Diagnostic`]s; none
-//! stops at the first problem and none prints.
+//! Checks over a loaded registry (SPEC §5, checks 3–8): references, the relationship graph,
+//! uniqueness across modules, health snapshots against their modules, stray files. The
+//! per-file checks (YAML, schema, embedded schemas) ran while loading, so [`run`] starts from
+//! the registry's own diagnostics. No check stops at the first problem and none prints.
 
-mod codes;
-mod diagnostic;
-pub mod explain;
-pub mod schema;
-
-pub use codes::Code;
-pub use diagnostic::{Diagnostic, Severity, normalize};
 pub mod checks;
+pub mod explain;
+
+use crate::diag::{Report, normalize};
+use crate::registry::Registry;
+
+/// Validate a whole registry: every diagnostic, located (each file with findings parsed once
+/// more for positions), sorted, without duplicates.
+pub fn run(reg: &Registry) -> Report {
+    let mut diagnostics = reg.diagnostics.clone();
+    diagnostics.extend(checks::run(reg));
+    reg.files.resolve(&mut diagnostics);
+    normalize(&mut diagnostics);
+    Report { manifests: reg.manifests(), diagnostics }
+}

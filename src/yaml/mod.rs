@@ -7,6 +7,8 @@
 //! multi-document streams. The builder is driven by `saphyr-parser` events with an explicit
 //! stack, so no input can overflow the call stack.
 
+pub mod de;
+
 use std::borrow::Cow;
 use std::collections::HashMap;
 

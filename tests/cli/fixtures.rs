@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use modreg::validate::{Code, Severity};
+use modreg::diag::{Code, Severity};
 use serde::Deserialize;
 
 use crate::util::{Run, Scratch, ValidateDiag as Diag, ValidateReport as Report, manifest, repo, run_in};

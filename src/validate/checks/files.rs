@@ -1,14 +1,14 @@
 //! Stray files inside module directories (SPEC §1: anything under `registry/` is a manifest,
-//! a health snapshot, a file a manifest references, or a warning). Links are never followed;
-//! hidden files (`.gitkeep`) are left alone. Files directly under the registry are reported by
-//! the loader.
+//! a health snapshot, a file a manifest references, or a warning). Read from the registry's
+//! listing, so a git tree is checked like the working tree. Links are never followed; hidden
+//! files (`.gitkeep`) are left alone. Files directly under the registry are reported by the
+//! loader.
 
-use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use super::references::{docs_paths, relative_docs_path};
-use crate::registry::{HEALTH_FILE, MANIFEST_FILE, Registry};
-use crate::validate::{Code, Diagnostic};
+use super::references::{Resolved, docs_paths, relative_docs_path, resolve_docs_file};
+use crate::diag::{Code, Diagnostic};
+use crate::registry::{HEALTH_FILE, Kind, MANIFEST_FILE, Registry};
 use crate::yaml::Pos;
 
 pub(super) fn check(reg: &Registry, i: usize, out: &mut Vec<Diagnostic>) {
@@ -17,54 +17,42 @@ pub(super) fn check(reg: &Registry, i: usize, out: &mut Vec<Diagnostic>) {
         docs_paths(m).into_iter().filter_map(|(_, p)| relative_docs_path(p)).collect();
     // A docs path may be a link to another file of the module (E035 refuses links that leave
     // it); that file is referenced too.
-    if !docs.is_empty()
-        && let Ok(real_dir) = fs::canonicalize(&m.dir)
-    {
-        let targets: Vec<PathBuf> = docs
-            .iter()
-            .filter_map(|d| fs::canonicalize(m.dir.join(d)).ok())
-            .filter_map(|real| real.strip_prefix(&real_dir).ok().map(PathBuf::from))
-            .collect();
-        docs.extend(targets);
-    }
-    let mut todo: Vec<PathBuf> = vec![PathBuf::new()];
-    while let Some(rel_dir) = todo.pop() {
-        // An unreadable subdirectory hides nothing the manifest needs; E035 reports docs paths.
-        let Ok(entries) = fs::read_dir(m.dir.join(&rel_dir)) else {
+    let targets: Vec<PathBuf> = docs
+        .iter()
+        .filter_map(|d| match resolve_docs_file(reg, m, d) {
+            Resolved::File(target) => Some(target),
+            _ => None,
+        })
+        .collect();
+    docs.extend(targets);
+    let dir = Path::new(&m.dir_name);
+    for entry in reg.listing.under(dir) {
+        let Ok(rel) = entry.path.strip_prefix(dir) else {
             continue;
         };
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            if name.to_string_lossy().starts_with('.') {
-                continue;
-            }
-            let rel = rel_dir.join(&name);
-            let top = rel_dir.as_os_str().is_empty();
-            if (top && (name == MANIFEST_FILE || name == HEALTH_FILE)) || docs.contains(&rel) {
-                continue;
-            }
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            let path = m.dir.join(&rel);
-            if kind.is_symlink() {
-                out.push(
-                    Diagnostic::new(Code::StrayFile, path, Pos::default(), "symbolic link is not followed")
-                        .hint("replace the link with the file it points to, or remove it"),
-                );
-            } else if kind.is_dir() {
-                todo.push(rel);
-            } else {
-                out.push(
-                    Diagnostic::new(
-                        Code::StrayFile,
-                        path,
-                        Pos::default(),
-                        format!("file is not used by {}", m.manifest.path.display()),
-                    )
-                    .hint("reference it from docs.usage or docs.api, or move it out of the registry"),
-                );
-            }
+        // A docs path naming a directory (E035) covers what is inside it.
+        if rel == Path::new(MANIFEST_FILE)
+            || rel == Path::new(HEALTH_FILE)
+            || docs.iter().any(|d| rel.starts_with(d))
+        {
+            continue;
+        }
+        let path = reg.display_root.join(&entry.path);
+        match entry.kind {
+            Kind::Dir => {}
+            Kind::Symlink => out.push(
+                Diagnostic::new(Code::StrayFile, path, Pos::default(), "symbolic link is not followed")
+                    .hint("replace the link with the file it points to, or remove it"),
+            ),
+            Kind::File | Kind::Other => out.push(
+                Diagnostic::new(
+                    Code::StrayFile,
+                    path,
+                    Pos::default(),
+                    format!("file is not used by {}", m.manifest.path.display()),
+                )
+                .hint("reference it from docs.usage or docs.api, or move it out of the registry"),
+            ),
         }
     }
 }

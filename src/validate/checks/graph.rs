@@ -7,10 +7,10 @@
 use std::collections::HashSet;
 
 use super::{at, line_of};
+use crate::diag::{Code, Diagnostic};
 use crate::graph::RelGraph;
 use crate::model::{RelationType, Status};
 use crate::registry::Registry;
-use crate::validate::{Code, Diagnostic};
 
 pub(super) fn check(reg: &Registry, out: &mut Vec<Diagnostic>) {
     cycles(reg, RelationType::DependsOn, out);
@@ -104,13 +104,7 @@ fn versions_and_deprecations(reg: &Registry, out: &mut Vec<Diagnostic>) {
                 && !req.matches(&meta.version)
             {
                 let pointer = format!("/relationships/{}/version", e.index);
-                let shown = source
-                    .manifest
-                    .doc
-                    .value
-                    .pointer(&pointer)
-                    .and_then(|v| v.as_str())
-                    .map_or_else(|| req.to_string(), str::to_owned);
+                let shown = req.as_written();
                 let v = &meta.version;
                 out.push(
                     at(

@@ -5,26 +5,25 @@
 use std::collections::HashSet;
 
 use super::{Ctx, list};
-use crate::validate::{Code, Diagnostic};
+use crate::diag::{Anchor, Code, Diagnostic};
 use crate::yaml::escape_pointer_token as escape;
 
 pub(super) fn check(ctx: &Ctx<'_>, i: usize, out: &mut Vec<Diagnostic>) {
     let m = &ctx.reg.modules[i];
     let Some(h) = &m.health else { return };
-    let dir_name = m.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    if h.value.module != dir_name {
-        let loc = h.doc.locate("/module");
+    let dir_name = &m.dir_name;
+    if h.value.module != *dir_name {
         out.push(
-            Diagnostic::new(
+            Diagnostic::at_pointer(
                 Code::HealthModule,
                 &h.path,
-                loc.value,
+                "/module",
+                Anchor::Value,
                 format!(
                     "health snapshot is for module `{}`, but it sits in the directory of `{dir_name}`",
                     h.value.module
                 ),
             )
-            .at_path("/module")
             .hint(format!(
                 "set `module: {dir_name}`, or move the snapshot to the directory of `{}`",
                 h.value.module
@@ -36,7 +35,6 @@ pub(super) fn check(ctx: &Ctx<'_>, i: usize, out: &mut Vec<Diagnostic>) {
         let mut names: Vec<String> = models.iter().map(|s| (*s).to_owned()).collect();
         names.sort();
         let pointer = format!("/records/{}", escape(key));
-        let loc = h.doc.locate(&pointer);
         let hint = match ctx.suggest(key, &names) {
             Some(near) => format!("did you mean `{near}`?"),
             None if names.is_empty() => {
@@ -45,13 +43,13 @@ pub(super) fn check(ctx: &Ctx<'_>, i: usize, out: &mut Vec<Diagnostic>) {
             None => format!("records are kept per data model of `{}`: {}", m.id(), list(&names)),
         };
         out.push(
-            Diagnostic::new(
+            Diagnostic::at_pointer(
                 Code::HealthRecords,
                 &h.path,
-                loc.key.unwrap_or(loc.value),
+                pointer,
+                Anchor::Key,
                 format!("records for `{key}`, which is not a data model of `{}`", m.id()),
             )
-            .at_path(pointer)
             .hint(hint),
         );
     }

@@ -5,12 +5,13 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::fs;
 use std::path::{Component, Path, PathBuf};
 
 use super::{Ctx, at, at_key, line_of, list};
+use crate::diag::{Code, Diagnostic};
 use crate::model::{HttpMethod, RelationType, Status};
-use crate::validate::{Code, Diagnostic};
+use crate::registry::source::LinkTarget;
+use crate::registry::{Kind, Module, Registry};
 
 pub(super) fn check(ctx: &Ctx<'_>, i: usize, out: &mut Vec<Diagnostic>) {
     deprecation(ctx, i, out);
@@ -232,7 +233,6 @@ fn deprecation(ctx: &Ctx<'_>, i: usize, out: &mut Vec<Diagnostic>) {
 fn relationships(ctx: &Ctx<'_>, i: usize, names: &Names<'_>, out: &mut Vec<Diagnostic>) {
     let reg = ctx.reg;
     let m = &reg.modules[i];
-    let doc = &m.manifest.doc.value;
     let mut seen: HashMap<(RelationType, &str), usize> = HashMap::new();
     for (r, rel) in m.m().relationships.iter().enumerate() {
         let target_ptr = || format!("/relationships/{r}/target");
@@ -287,7 +287,7 @@ fn relationships(ctx: &Ctx<'_>, i: usize, names: &Names<'_>, out: &mut Vec<Diagn
             );
         }
         if rel.kind != RelationType::ProvidesDataTo {
-            if doc["relationships"][r].get("data").is_some() {
+            if rel.data.is_some() {
                 out.push(
                     at_key(
                         reg,
@@ -301,7 +301,7 @@ fn relationships(ctx: &Ctx<'_>, i: usize, names: &Names<'_>, out: &mut Vec<Diagn
             }
             continue;
         }
-        for (k, name) in rel.data.iter().enumerate() {
+        for (k, name) in rel.data().iter().enumerate() {
             if names.models.contains_key(name.as_str()) {
                 continue;
             }
@@ -335,7 +335,7 @@ fn relationships(ctx: &Ctx<'_>, i: usize, names: &Names<'_>, out: &mut Vec<Diagn
 }
 
 /// The docs paths a manifest declares, with their pointers.
-pub(crate) fn docs_paths(m: &crate::registry::Module) -> Vec<(&'static str, &str)> {
+pub(crate) fn docs_paths(m: &Module) -> Vec<(&'static str, &str)> {
     let Some(docs) = &m.m().docs else {
         return Vec::new();
     };
@@ -369,7 +369,7 @@ fn docs(ctx: &Ctx<'_>, i: usize, out: &mut Vec<Diagnostic>) {
     let m = &reg.modules[i];
     for (pointer, path) in docs_paths(m) {
         let field = &pointer[1..].replace('/', ".");
-        if let Some(problem) = docs_problem(&m.dir, path) {
+        if let Some(problem) = docs_problem(reg, m, path) {
             let (message, hint) = match problem {
                 DocsProblem::Empty => (
                     format!("{field} is empty"),
@@ -412,7 +412,7 @@ enum DocsProblem {
     NotFile,
 }
 
-fn docs_problem(dir: &Path, path: &str) -> Option<DocsProblem> {
+fn docs_problem(reg: &Registry, m: &Module, path: &str) -> Option<DocsProblem> {
     if path.trim().is_empty() {
         return Some(DocsProblem::Empty);
     }
@@ -426,19 +426,55 @@ fn docs_problem(dir: &Path, path: &str) -> Option<DocsProblem> {
     if p.components().any(|c| c == Component::ParentDir) {
         return Some(DocsProblem::Climbs);
     }
-    let full = dir.join(p);
-    if fs::symlink_metadata(&full).is_err() {
-        return Some(DocsProblem::Missing);
+    let rel = relative_docs_path(path)?;
+    match resolve_docs_file(reg, m, &rel) {
+        Resolved::File(_) => None,
+        Resolved::Missing => Some(DocsProblem::Missing),
+        Resolved::Escapes => Some(DocsProblem::Escapes),
+        Resolved::NotFile => Some(DocsProblem::NotFile),
     }
-    // Links are resolved only to see where they lead; nothing outside the module is read.
-    let (Ok(real), Ok(real_dir)) = (fs::canonicalize(&full), fs::canonicalize(dir)) else {
-        return Some(DocsProblem::Missing);
+}
+
+/// Where a docs path (relative to the module directory, `.` folded, no `..`) leads.
+pub(crate) enum Resolved {
+    /// A regular file, at this path relative to the module directory (after links).
+    File(PathBuf),
+    Missing,
+    /// Through a symbolic link to somewhere outside the module directory.
+    Escapes,
+    /// A directory or something else that is not a file.
+    NotFile,
+}
+
+/// Look a docs path up in the registry's listing. Links (the path itself or a directory on the
+/// way) are resolved by the source only to see where they lead; nothing outside the module is
+/// read.
+pub(crate) fn resolve_docs_file(reg: &Registry, m: &Module, rel: &Path) -> Resolved {
+    let dir = Path::new(&m.dir_name);
+    let full = dir.join(rel);
+    let through_link = full
+        .ancestors()
+        .skip(1)
+        .take_while(|a| *a != dir)
+        .any(|a| reg.listing.get(a).is_some_and(|e| e.kind == Kind::Symlink));
+    let entry = reg.listing.get(&full);
+    let linked = match entry.map(|e| e.kind) {
+        Some(Kind::File) if !through_link => return Resolved::File(rel.to_path_buf()),
+        Some(Kind::Dir | Kind::Other) if !through_link => return Resolved::NotFile,
+        None if !through_link => return Resolved::Missing,
+        _ => full,
     };
-    if !real.starts_with(&real_dir) {
-        return Some(DocsProblem::Escapes);
-    }
-    match fs::metadata(&real) {
-        Ok(meta) if meta.is_file() => None,
-        _ => Some(DocsProblem::NotFile),
+    let target = match reg.source.link_target(&reg.location.root, &reg.listing, &linked) {
+        LinkTarget::Inside(target) => target,
+        LinkTarget::Outside => return Resolved::Escapes,
+        LinkTarget::Dangling => return Resolved::Missing,
+    };
+    let Ok(inside) = target.strip_prefix(dir) else {
+        return Resolved::Escapes;
+    };
+    match reg.listing.get(&target).map(|e| e.kind) {
+        Some(Kind::File) => Resolved::File(inside.to_path_buf()),
+        Some(_) => Resolved::NotFile,
+        None => Resolved::Missing,
     }
 }

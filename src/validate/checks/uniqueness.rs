@@ -9,9 +9,10 @@ use std::collections::{HashMap, HashSet};
 
 use super::at;
 use super::references::normalize_route;
+use crate::diag::{Code, Diagnostic};
 use crate::model::{HttpMethod, RelationType, Status};
 use crate::registry::Registry;
-use crate::validate::{Code, Diagnostic};
+use crate::yaml::Pos;
 
 pub(super) fn check(reg: &Registry, out: &mut Vec<Diagnostic>) {
     endpoints(reg, out);
@@ -37,7 +38,8 @@ fn endpoints(reg: &Registry, out: &mut Vec<Diagnostic>) {
             }
             let o = &reg.modules[owner];
             let pointer = format!("/capabilities/endpoints/{first}/path");
-            let pos = o.manifest.doc.locate(&pointer).value;
+            let pos =
+                reg.files.locate(&o.manifest.path, &pointer).map_or(Pos { line: 1, col: 1 }, |l| l.value);
             let theirs = &o.m().capabilities.endpoints[first].path;
             let as_theirs =
                 if *theirs == ep.path { String::new() } else { format!(" as `{} {theirs}`", ep.method) };

@@ -4,53 +4,70 @@
 //! fetched: jsonschema is built without resolvers, so such a schema is reported, not compiled).
 //!
 //! Errors inside an embedded schema are located by joining the schema's pointer in the manifest
-//! with the error's path inside the schema.
+//! with the error's path inside the schema. The check needs nothing but the manifest, so it runs
+//! in the loader's per-file phase and its verdict is cached with the file.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use jsonschema::Validator;
 use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 
-use super::{Ctx, at, at_key};
-use crate::registry::Registry;
-use crate::validate::schema::build_validator;
-use crate::validate::{Code, Diagnostic};
+use super::build_validator;
+use crate::diag::{Anchor, Code, Diagnostic};
+use crate::model::Manifest;
 use crate::yaml::escape_pointer_token as escape;
+
+/// A located diagnostic at the value a pointer of the manifest names.
+fn at(file: &Path, code: Code, pointer: &str, message: String) -> Diagnostic {
+    Diagnostic::at_pointer(code, file, pointer, Anchor::Value, message)
+}
+
+/// A located diagnostic at the key a pointer ends in.
+fn at_key(file: &Path, code: Code, pointer: &str, message: String) -> Diagnostic {
+    Diagnostic::at_pointer(code, file, pointer, Anchor::Key, message)
+}
 
 /// Schemas that compiled in this run, by their JSON text, so identical schemas (boilerplate
 /// config, an entity copied between modules) are not compiled again and again. An entry says
 /// "it compiles"; it holds the validator only for a repeated config schema (`config.defaults`
 /// needs one), so memory does not grow with the number of distinct schemas.
+///
+/// One `Compiled` serves a whole load, shared by the threads that check files.
 #[derive(Default)]
-pub(crate) struct Compiled {
-    by_text: Mutex<HashMap<String, Option<Arc<Validator>>>>,
+pub struct Compiled {
+    by_text: Mutex<HashMap<Box<str>, Option<Arc<Validator>>>>,
 }
 
 impl Compiled {
     /// `Some` when the schema is known to compile: with its validator when one was kept.
     fn get(&self, text: &str) -> Option<Option<Arc<Validator>>> {
-        self.by_text.lock().unwrap_or_else(|e| e.into_inner()).get(text).cloned()
+        self.by_text.lock().unwrap_or_else(PoisonError::into_inner).get(text).cloned()
     }
 
-    fn put(&self, text: String, validator: Option<Arc<Validator>>) {
-        let mut map = self.by_text.lock().unwrap_or_else(|e| e.into_inner());
-        let slot = map.entry(text).or_insert(None);
+    fn put(&self, text: &str, validator: Option<Arc<Validator>>) {
+        let mut map = self.by_text.lock().unwrap_or_else(PoisonError::into_inner);
+        let slot = map.entry(text.into()).or_insert(None);
         if validator.is_some() {
             *slot = validator;
         }
     }
 }
 
-pub(super) fn check(ctx: &Ctx<'_>, i: usize, out: &mut Vec<Diagnostic>) {
-    let reg = ctx.reg;
-    let doc = &reg.modules[i].manifest.doc.value;
-    if let Some(schema) = doc.pointer("/config/schema")
-        && let Some(validator) = compile(ctx, i, "config.schema", "/config/schema", schema, true, out)
-        && let Some(defaults) = doc.pointer("/config/defaults")
+/// Check the schemas embedded in one manifest (`file` names it in the diagnostics, whose
+/// positions are still to be resolved from their pointers).
+pub fn check(compiled: &Compiled, file: &Path, manifest: &Manifest) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let config = manifest.config.as_ref();
+    if let Some(schema) = config.and_then(|c| c.schema.as_ref())
+        && let Some(validator) =
+            compile(compiled, file, "config.schema", "/config/schema", schema.as_str(), true, &mut out)
+        && let Some(defaults) = config.and_then(|c| c.defaults.as_ref())
     {
-        for err in validator.iter_errors(defaults) {
+        let defaults = Value::Object(defaults.iter().map(|(k, v)| (k.clone(), v.clone())).collect());
+        for err in validator.iter_errors(&defaults) {
             let pointer = format!("/config/defaults{}", err.instance_path().as_str());
             let rule = format!("/config/schema{}", err.schema_path().as_str());
             if let ValidationErrorKind::AdditionalProperties { unexpected } = err.kind() {
@@ -59,8 +76,7 @@ pub(super) fn check(ctx: &Ctx<'_>, i: usize, out: &mut Vec<Diagnostic>) {
                     let shown = &child[1..].replace('/', ".");
                     out.push(
                         at_key(
-                            reg,
-                            i,
+                            file,
                             Code::ConfigDefaults,
                             &child,
                             format!("{shown} is not a key config.schema allows"),
@@ -76,8 +92,7 @@ pub(super) fn check(ctx: &Ctx<'_>, i: usize, out: &mut Vec<Diagnostic>) {
             let shown = &pointer[1..].replace('/', ".");
             out.push(
                 at(
-                    reg,
-                    i,
+                    file,
                     Code::ConfigDefaults,
                     &pointer,
                     format!("{shown} does not match config.schema: {}", brief(&err.to_string())),
@@ -86,15 +101,14 @@ pub(super) fn check(ctx: &Ctx<'_>, i: usize, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    let models = doc.pointer("/capabilities/data_models").and_then(Value::as_array);
-    for (k, model) in models.into_iter().flatten().enumerate() {
-        if let Some(schema) = model.get("schema") {
-            let name = model.get("name").and_then(Value::as_str).unwrap_or("?");
-            let what = format!("schema of data model `{name}`");
+    for (k, model) in manifest.capabilities.data_models.iter().enumerate() {
+        if let Some(schema) = &model.schema {
+            let what = format!("schema of data model `{}`", model.name);
             let base = format!("/capabilities/data_models/{k}/schema");
-            compile(ctx, i, &what, &base, schema, false, out);
+            compile(compiled, file, &what, &base, schema.as_str(), false, &mut out);
         }
     }
+    out
 }
 
 /// Check an embedded schema and compile it. Returns its validator when the schema is usable
@@ -103,35 +117,39 @@ pub(super) fn check(ctx: &Ctx<'_>, i: usize, out: &mut Vec<Diagnostic>) {
 /// Compiling validates against the meta-schema first, so a valid schema costs one pass; only an
 /// invalid one is walked again to report every error rather than the first.
 fn compile(
-    ctx: &Ctx<'_>,
-    i: usize,
+    compiled: &Compiled,
+    file: &Path,
     what: &str,
     base: &str,
-    schema: &Value,
+    text: &str,
     keep: bool,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Arc<Validator>> {
-    let text = serde_json::to_string(schema).ok();
-    let known = text.as_deref().and_then(|t| ctx.compiled.get(t));
+    let known = compiled.get(text);
     match &known {
         Some(Some(validator)) => return Some(Arc::clone(validator)),
         Some(None) if !keep => return None,
         _ => {}
     }
-    let built = check_and_build(ctx.reg, i, what, base, schema, out)?;
-    let validator = keep.then(|| Arc::new(built));
-    if let Some(text) = text {
-        // A validator is kept once its schema shows up a second time: repeated boilerplate
-        // compiles twice at most, and a registry of distinct schemas holds no validators.
-        ctx.compiled.put(text, validator.clone().filter(|_| known.is_some()));
+    let schema: Value = serde_json::from_str(text).unwrap_or(Value::Bool(false));
+    // Most data model schemas use a handful of plain keywords; those are known to be valid
+    // without asking jsonschema to compile them.
+    if !keep && known.is_none() && plain::is_plain(&schema) {
+        debug_assert!(build_validator(&schema).is_ok(), "a plain schema compiles: {text}");
+        compiled.put(text, None);
+        return None;
     }
+    let built = check_and_build(file, what, base, &schema, out)?;
+    let validator = keep.then(|| Arc::new(built));
+    // A validator is kept once its schema shows up a second time: repeated boilerplate compiles
+    // twice at most, and a registry of distinct schemas holds no validators.
+    compiled.put(text, validator.clone().filter(|_| known.is_some()));
     validator
 }
 
 /// The located diagnostics of a schema not known to compile, and its validator when it does.
 fn check_and_build(
-    reg: &Registry,
-    i: usize,
+    file: &Path,
     what: &str,
     base: &str,
     schema: &Value,
@@ -141,8 +159,7 @@ fn check_and_build(
         for (path, target) in refs(schema, is_external) {
             out.push(
                 at(
-                    reg,
-                    i,
+                    file,
                     Code::RemoteRef,
                     &format!("{base}{path}"),
                     format!("{what}: `{target}` is not a reference inside the schema; modreg never fetches schemas"),
@@ -150,14 +167,14 @@ fn check_and_build(
                 .hint("copy the definition under `$defs` and reference it as `#/$defs/Name`"),
             );
         }
-        meta_errors(reg, i, what, base, schema, out);
+        meta_errors(file, what, base, schema, out);
         return None;
     }
     let err = match build_validator(schema) {
         Ok(v) => return Some(v),
         Err(err) => err,
     };
-    if meta_errors(reg, i, what, base, schema, out) == 0 {
+    if meta_errors(file, what, base, schema, out) == 0 {
         // Valid against the meta-schema but not compilable: a bad regex, a `#/...` that leads
         // nowhere, an unknown `$schema`. jsonschema reports reference errors at the root.
         let mut path = err.instance_path().as_str().to_owned();
@@ -170,8 +187,7 @@ fn check_and_build(
         let path = path.as_str();
         out.push(
             at(
-                reg,
-                i,
+                file,
                 Code::EmbeddedSchema,
                 &format!("{base}{path}"),
                 format!("{what} does not compile: {}", brief(&err.to_string())),
@@ -183,22 +199,14 @@ fn check_and_build(
 }
 
 /// Every error of the schema against the draft 2020-12 meta-schema; returns how many.
-fn meta_errors(
-    reg: &Registry,
-    i: usize,
-    what: &str,
-    base: &str,
-    schema: &Value,
-    out: &mut Vec<Diagnostic>,
-) -> usize {
+fn meta_errors(file: &Path, what: &str, base: &str, schema: &Value, out: &mut Vec<Diagnostic>) -> usize {
     let meta = jsonschema::draft202012::meta::validator();
     let before = out.len();
     for err in meta.iter_errors(schema) {
         let path = err.instance_path().as_str();
         out.push(
             at(
-                reg,
-                i,
+                file,
                 Code::EmbeddedSchema,
                 &format!("{base}{path}"),
                 format!("{what} is not a valid JSON Schema: {}", brief(&err.to_string())),
@@ -370,5 +378,177 @@ fn brief(message: &str) -> String {
         format!("{}…", line.chars().take(200).collect::<String>())
     } else {
         line.to_owned()
+    }
+}
+
+/// Schemas written with a few plain keywords whose values meet the draft 2020-12 meta-schema
+/// AND cannot fail to compile (no regular expressions, no references, integers where jsonschema
+/// wants integers): such a schema is valid without compiling it. Anything else — another
+/// keyword, an odd value — is left to the full check, so this only ever answers "surely valid".
+mod plain {
+    use serde_json::{Map, Value};
+
+    const TYPES: &[&str] = &["array", "boolean", "integer", "null", "number", "object", "string"];
+
+    pub(super) fn is_plain(schema: &Value) -> bool {
+        let mut todo = vec![schema];
+        while let Some(node) = todo.pop() {
+            match node {
+                Value::Bool(_) => {}
+                Value::Object(map) => {
+                    if !keywords_ok(map, &mut todo) {
+                        return false;
+                    }
+                }
+                _ => return false,
+            }
+        }
+        true
+    }
+
+    fn keywords_ok<'v>(map: &'v Map<String, Value>, todo: &mut Vec<&'v Value>) -> bool {
+        map.iter().all(|(k, v)| match k.as_str() {
+            "type" => match v {
+                Value::String(t) => TYPES.contains(&t.as_str()),
+                Value::Array(ts) => {
+                    !ts.is_empty()
+                        && ts.iter().all(|t| t.as_str().is_some_and(|t| TYPES.contains(&t)))
+                        && unique(ts)
+                }
+                _ => false,
+            },
+            "properties" => match v {
+                Value::Object(props) => {
+                    todo.extend(props.values());
+                    true
+                }
+                _ => false,
+            },
+            "items" | "additionalProperties" => {
+                todo.push(v);
+                true
+            }
+            "required" => v.as_array().is_some_and(|a| a.iter().all(Value::is_string) && unique(a)),
+            "enum" | "examples" => v.is_array(),
+            "title" | "description" | "$comment" | "format" => v.is_string(),
+            "default" | "const" => true,
+            "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" => v.is_number(),
+            "multipleOf" => v.as_f64().is_some_and(|f| f > 0.0),
+            "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties" => {
+                v.is_u64()
+            }
+            "uniqueItems" | "deprecated" | "readOnly" | "writeOnly" => v.is_boolean(),
+            _ => false,
+        })
+    }
+
+    fn unique(items: &[Value]) -> bool {
+        items.iter().enumerate().all(|(i, a)| items[..i].iter().all(|b| a != b))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::is_plain;
+        use crate::schema::build_validator;
+        use serde_json::json;
+
+        #[test]
+        fn plain_schemas_compile_and_others_are_left_to_jsonschema() {
+            for plain in [
+                json!(true),
+                json!({}),
+                json!({"type": "object", "required": ["id"], "properties": {"id": {"type": "string", "format": "uuid"}}}),
+                json!({"type": ["string", "null"], "minLength": 1, "maxLength": 9, "enum": ["a", null]}),
+                json!({"type": "array", "items": {"type": "number", "minimum": 0, "multipleOf": 0.5}, "uniqueItems": true}),
+                json!({"additionalProperties": false, "properties": {"type": {"const": 1}, "$ref": true}}),
+            ] {
+                assert!(is_plain(&plain), "{plain}");
+                assert!(build_validator(&plain).is_ok(), "{plain}");
+            }
+            for other in [
+                json!(3),
+                json!({"type": "strin"}),
+                json!({"type": []}),
+                json!({"type": ["string", "string"]}),
+                json!({"required": ["a", "a"]}),
+                json!({"minLength": 1.0}),
+                json!({"minLength": -1}),
+                json!({"multipleOf": 0}),
+                json!({"pattern": "^a"}),
+                json!({"$ref": "#/$defs/x"}),
+                json!({"properties": {"a": {"$ref": "https://example.com/s.json"}}}),
+                json!({"allOf": [{}]}),
+                json!({"items": 3}),
+            ] {
+                assert!(!is_plain(&other), "{other}");
+            }
+        }
+
+        proptest::proptest! {
+            /// Whatever the recogniser calls plain, jsonschema compiles.
+            #[test]
+            fn plain_implies_it_compiles(schema in arb_schema()) {
+                if is_plain(&schema) {
+                    proptest::prop_assert!(build_validator(&schema).is_ok(), "{}", schema);
+                }
+            }
+        }
+
+        fn arb_value() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+            use proptest::prelude::*;
+            prop_oneof![
+                Just(json!(null)),
+                any::<bool>().prop_map(|b| json!(b)),
+                (-3i64..5).prop_map(|n| json!(n)),
+                (-2.0f64..3.0).prop_map(|f| json!(f)),
+                Just(json!(1.0)),
+                "[a-z]{0,3}".prop_map(|s| json!(s)),
+                Just(json!("string")),
+                Just(json!(["a", "a"])),
+                Just(json!(["a", "b"])),
+                Just(json!(["string", "integer"])),
+                Just(json!([])),
+            ]
+        }
+
+        fn arb_schema() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+            use proptest::prelude::*;
+            let key = proptest::sample::select(vec![
+                "type",
+                "properties",
+                "items",
+                "additionalProperties",
+                "required",
+                "enum",
+                "title",
+                "format",
+                "default",
+                "minimum",
+                "multipleOf",
+                "minLength",
+                "maxItems",
+                "uniqueItems",
+                "pattern",
+                "$ref",
+            ]);
+            let leaf = proptest::collection::btree_map(key.clone(), arb_value(), 0..4).prop_map(|m| {
+                serde_json::Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+            });
+            leaf.prop_recursive(3, 24, 4, move |inner| {
+                proptest::collection::btree_map(
+                    key.clone(),
+                    prop_oneof![
+                        arb_value(),
+                        inner.clone(),
+                        proptest::collection::btree_map("[a-z]{1,3}", inner, 0..3)
+                            .prop_map(|m| serde_json::Value::Object(m.into_iter().collect()))
+                    ],
+                    0..4,
+                )
+                .prop_map(|m| {
+                    serde_json::Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+                })
+            })
+        }
     }
 }

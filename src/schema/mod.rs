@@ -1,6 +1,12 @@
-//! JSON Schema conformance of manifests and health snapshots, with each error mapped back from
-//! its instance path to the node in the file. The validators are compiled once per process and
-//! shared by every file and thread.
+//! JSON Schema in modreg: conformance of manifests, health snapshots and settings to modreg's
+//! own schemas, with each error mapped back from its instance path to the node in the file
+//! (this file); the per-field rules a typed fast path checks instead ([`constraints`]); and the
+//! schemas embedded in manifests ([`embedded`]). Validators are compiled once per process and
+//! shared by every file and thread. No schema is ever fetched: jsonschema is built without its
+//! resolver features.
+
+pub mod constraints;
+pub mod embedded;
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -9,29 +15,23 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{Draft, ValidationError, Validator};
 use serde_json::Value;
 
-use super::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic};
 use crate::model::SchemaName;
+use crate::suggest::closest;
 use crate::yaml::Document;
 
-struct Compiled {
-    schema: Value,
-    validator: Validator,
+/// One of modreg's own schemas as a JSON value, generated once per process.
+pub(crate) fn schema_value(name: SchemaName) -> &'static Value {
+    static CELLS: [OnceLock<Value>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    CELLS[name as usize].get_or_init(|| name.schema().to_value())
 }
 
-fn compiled(name: SchemaName) -> &'static Compiled {
-    static MODULE: OnceLock<Compiled> = OnceLock::new();
-    static HEALTH: OnceLock<Compiled> = OnceLock::new();
-    static SETTINGS: OnceLock<Compiled> = OnceLock::new();
-    let cell = match name {
-        SchemaName::Module => &MODULE,
-        SchemaName::Health => &HEALTH,
-        SchemaName::Settings => &SETTINGS,
-    };
-    cell.get_or_init(|| {
-        let schema = name.schema().to_value();
-        let validator = build_validator(&schema).expect("modreg's own schemas compile");
-        Compiled { schema, validator }
-    })
+/// The validator of one of modreg's schemas, compiled once per process, on first use: a run
+/// whose files all take the typed fast path never compiles it.
+fn validator(name: SchemaName) -> &'static Validator {
+    static CELLS: [OnceLock<Validator>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    CELLS[name as usize]
+        .get_or_init(|| build_validator(schema_value(name)).expect("modreg's own schemas compile"))
 }
 
 /// A validator for draft 2020-12 with format checks on and no way to reach the network or the
@@ -43,12 +43,13 @@ pub fn build_validator(schema: &Value) -> Result<Validator, ValidationError<'sta
 /// Validate a parsed document against one of modreg's schemas; every error becomes a located
 /// diagnostic.
 pub fn check(name: SchemaName, doc: &Document, file: &Path) -> Vec<Diagnostic> {
-    let c = compiled(name);
+    let validator = validator(name);
     // Most files are valid: the boolean check short-circuits and allocates no error.
-    if c.validator.is_valid(&doc.value) {
+    if validator.is_valid(&doc.value) {
         return Vec::new();
     }
-    c.validator.iter_errors(&doc.value).flat_map(|e| to_diagnostics(&e, &c.schema, doc, file)).collect()
+    let schema = schema_value(name);
+    validator.iter_errors(&doc.value).flat_map(|e| to_diagnostics(&e, schema, doc, file)).collect()
 }
 
 /// Turn one schema error into diagnostics (an `additionalProperties` error names several keys).
@@ -247,54 +248,5 @@ fn pattern_hint(pattern: &str) -> Option<String> {
         Some("write a number and a unit (s, m, h, d, w), e.g. 7d".to_owned())
     } else {
         None
-    }
-}
-
-/// The allowed value closest to a misspelt one, if it is close enough to be a likely typo.
-pub fn closest<'a>(got: &str, choices: &'a [String]) -> Option<&'a str> {
-    let got_lower = got.to_ascii_lowercase();
-    choices
-        .iter()
-        .map(|c| (levenshtein(&got_lower, &c.to_ascii_lowercase()), c))
-        .filter(|(d, c)| *d <= (c.len().max(got.len()) / 3).max(1))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c.as_str())
-}
-
-/// Edit distance where a swap of two neighbouring characters counts as one edit (optimal
-/// string alignment), so `auht` is one typo away from `auth`.
-fn levenshtein(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    d[a.len()][b.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::closest;
-
-    #[test]
-    fn typos_find_their_word() {
-        let ids = ["auth".to_owned(), "crm".to_owned(), "analytics".to_owned()];
-        assert_eq!(closest("auht", &ids), Some("auth"), "a transposition is one edit");
-        assert_eq!(closest("crn", &ids), Some("crm"));
-        assert_eq!(closest("analytcs", &ids), Some("analytics"));
-        assert_eq!(closest("billing", &ids), None);
     }
 }

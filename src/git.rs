@@ -1,0 +1,793 @@
+//! Reads a git repository through local plumbing (`rev-parse`, `ls-tree`, `cat-file`, `log`):
+//! the registry as it was at a revision, and the history of a path. The only module that runs
+//! `git`; it never writes to a repository, takes no optional locks and never touches a remote.
+
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Variables that point git at a repository other than the one `-C` discovers. Git exports
+/// some of them to hooks (a pre-commit hook running `modreg` would otherwise read the hook's
+/// repository whatever path it asks about), so every command runs without them.
+const REPOSITORY_ENV: &[&str] = &[
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+    "GIT_NAMESPACE",
+    "GIT_PREFIX",
+];
+
+/// A failed git command or output this module could not make sense of.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct GitError {
+    /// What went wrong, with git's own (trimmed) stderr where it says more.
+    pub message: String,
+}
+
+impl GitError {
+    fn new(message: impl Into<String>) -> Self {
+        GitError { message: message.into() }
+    }
+
+    fn unexpected(command: &str, what: impl std::fmt::Display) -> Self {
+        GitError::new(format!("unexpected output from `git {command}`: {what}"))
+    }
+}
+
+/// A git work tree, found by `git rev-parse --show-toplevel`.
+#[derive(Debug, Clone)]
+pub struct Repo {
+    /// As git prints it; every command runs with `-C` this directory.
+    toplevel: PathBuf,
+    /// Canonical form of `toplevel`, for [`Repo::relative`].
+    canonical: PathBuf,
+}
+
+/// One entry of `git ls-tree -r --long`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeEntry {
+    /// The octal mode as a number, e.g. `0o100644`.
+    pub mode: u32,
+    pub kind: EntryKind,
+    pub oid: String,
+    /// Blob size in bytes; `None` for trees and submodules (git prints `-`).
+    pub size: Option<u64>,
+    /// Relative to the toplevel.
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A regular file (mode 100644, or the historical 100664).
+    Blob,
+    /// Mode 120000: the blob holds the link target.
+    Symlink,
+    /// Mode 100755: a regular file with the executable bit.
+    Executable,
+    /// Mode 040000 (only listed by ls-tree without `-r`).
+    Tree,
+    /// Mode 160000: a gitlink, whose oid is a commit of another repository.
+    Submodule,
+}
+
+impl EntryKind {
+    /// A file whose blob is its contents (a regular or an executable file).
+    pub fn is_file(self) -> bool {
+        matches!(self, EntryKind::Blob | EntryKind::Executable)
+    }
+}
+
+/// A blob read by [`Repo::read_blobs`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blob {
+    /// The blob's real size.
+    pub size: u64,
+    /// Its contents, or their first `limit + 1` bytes when it is larger than `limit`.
+    pub data: Vec<u8>,
+}
+
+impl Blob {
+    /// `data` holds less than the whole blob.
+    pub fn is_truncated(&self) -> bool {
+        (self.data.len() as u64) < self.size
+    }
+}
+
+impl Repo {
+    /// The repository containing `start`; `Ok(None)` when `start` is not inside a git work tree
+    /// (including inside a `.git` directory or a bare repository) or git is not installed.
+    /// Other failures (a missing directory, a repository git refuses as unsafe) are errors.
+    pub fn discover(start: &Path) -> Result<Option<Repo>, GitError> {
+        let dir = if start.is_file() { start.parent().unwrap_or(Path::new(".")) } else { start };
+        let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+        let mut cmd = git(dir);
+        cmd.args(["rev-parse", "--show-toplevel"]);
+        let output = match cmd.output() {
+            Ok(output) => output,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(spawn_error("rev-parse", &e)),
+        };
+        if !output.status.success() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            if stderr.contains("not a git repository") || stderr.contains("must be run in a work tree") {
+                return Ok(None);
+            }
+            return Err(failure("rev-parse", &output));
+        }
+        let line = output.stdout.strip_suffix(b"\n").unwrap_or(&output.stdout);
+        if line.is_empty() {
+            return Err(GitError::unexpected("rev-parse --show-toplevel", "an empty toplevel"));
+        }
+        let toplevel = path_from_bytes(line)?;
+        let canonical = toplevel.canonicalize().map_err(|e| {
+            GitError::new(format!("cannot resolve the git toplevel {}: {e}", toplevel.display()))
+        })?;
+        Ok(Some(Repo { toplevel, canonical }))
+    }
+
+    pub fn toplevel(&self) -> &Path {
+        &self.toplevel
+    }
+
+    /// `path` (absolute or relative to the process's current directory) relative to the
+    /// toplevel, e.g. `registry`, or an empty path for the toplevel itself. `None` when it does
+    /// not exist or is outside the work tree. Both sides are canonicalized, so symlinks agree.
+    pub fn relative(&self, path: &Path) -> Option<PathBuf> {
+        let path = path.canonicalize().ok()?;
+        path.strip_prefix(&self.canonical).ok().map(Path::to_path_buf)
+    }
+
+    /// The full commit id of `rev` (a tag is peeled to its commit). An unknown revision, or one
+    /// that names no commit, is an error saying `unknown git revision `REV``.
+    pub fn resolve(&self, rev: &str) -> Result<String, GitError> {
+        if rev.is_empty() {
+            return Err(GitError::new("unknown git revision `` (the revision is empty)"));
+        }
+        let mut cmd = git(&self.toplevel);
+        cmd.args(["rev-parse", "--verify", "--quiet", "--end-of-options"]).arg(format!("{rev}^{{commit}}"));
+        let output = cmd.output().map_err(|e| spawn_error("rev-parse", &e))?;
+        // `--verify --quiet` exits 1 for anything that does not resolve to a commit; it says
+        // why only when the object exists but is not a commit.
+        if output.status.code() == Some(1) {
+            let why = String::from_utf8_lossy(&output.stderr);
+            let why = why.trim();
+            let why = why.strip_prefix("error: ").unwrap_or(why);
+            return Err(GitError::new(if why.is_empty() {
+                format!("unknown git revision `{rev}`")
+            } else {
+                format!("unknown git revision `{rev}`: {why}")
+            }));
+        }
+        if !output.status.success() {
+            return Err(failure("rev-parse", &output));
+        }
+        let id = std::str::from_utf8(output.stdout.trim_ascii())
+            .map_err(|_| GitError::unexpected("rev-parse", "a commit id that is not UTF-8"))?;
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(GitError::unexpected("rev-parse", format!("`{id}` is not a commit id")));
+        }
+        Ok(id.to_owned())
+    }
+
+    /// Every entry under `path` (relative to the toplevel; empty for the whole tree) at `rev`,
+    /// recursively, in git's order. Paths in the result are relative to the toplevel. An empty
+    /// result when `path` does not exist at `rev`; an unknown `rev` is an error.
+    pub fn ls_tree(&self, rev: &str, path: &Path) -> Result<Vec<TreeEntry>, GitError> {
+        let mut cmd = git(&self.toplevel);
+        // No `--`: after `--end-of-options` ls-tree would take it for a path.
+        cmd.args(["ls-tree", "-r", "-z", "--long", "--full-tree", "--end-of-options", rev]);
+        if !path.as_os_str().is_empty() {
+            cmd.arg(path);
+        }
+        let stdout = run(cmd, "ls-tree")?;
+        stdout.split(|&b| b == 0).filter(|record| !record.is_empty()).map(parse_tree_entry).collect()
+    }
+
+    /// The contents of `oids` (blob ids), in order, from ONE `git cat-file --batch` process.
+    /// Each blob keeps at most `limit + 1` bytes in memory (the rest is read and discarded), so
+    /// a caller can tell "too large" from "exactly `limit`"; [`Blob::size`] is the real size.
+    /// An oid git reports missing (or ambiguous), or one that is not a blob, is an error naming
+    /// it.
+    pub fn read_blobs(&self, oids: &[&str], limit: usize) -> Result<Vec<Blob>, GitError> {
+        if oids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Anything but hex would be read as a revision expression, and a line break would put
+        // the two sides of the protocol out of step.
+        if let Some(bad) = oids.iter().find(|o| o.is_empty() || !o.bytes().all(|b| b.is_ascii_hexdigit())) {
+            return Err(GitError::new(format!("`{bad}` is not a git object id")));
+        }
+        let mut cmd = git(&self.toplevel);
+        cmd.args(["cat-file", "--batch", "--buffer"]).stdin(Stdio::piped());
+        let mut child = cmd.spawn().map_err(|e| spawn_error("cat-file", &e))?;
+        let (Some(stdin), Some(stdout), Some(stderr)) =
+            (child.stdin.take(), child.stdout.take(), child.stderr.take())
+        else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(GitError::new("`git cat-file` started without its pipes"));
+        };
+        let keep = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
+
+        let (read, written, stderr) = std::thread::scope(|scope| {
+            // Requests go out on one thread and git's complaints are drained on another while
+            // this one reads the answers: no pipe can fill up with nobody reading it.
+            let writer = scope.spawn(move || -> io::Result<()> {
+                let mut stdin = io::BufWriter::new(stdin);
+                for oid in oids {
+                    stdin.write_all(oid.as_bytes())?;
+                    stdin.write_all(b"\n")?;
+                }
+                stdin.flush()
+                // Dropping stdin closes the pipe: git flushes and exits.
+            });
+            let errors = scope.spawn(move || {
+                let mut buf = Vec::new();
+                let _ = BufReader::new(stderr).read_to_end(&mut buf);
+                buf
+            });
+            let mut reader = BufReader::with_capacity(64 * 1024, stdout);
+            let read = read_batch(&mut reader, oids, keep);
+            if read.is_err() {
+                // Stop git so the writer and the stderr reader finish too.
+                let _ = child.kill();
+            }
+            drop(reader);
+            let written = writer.join().unwrap_or_else(|_| Err(io::Error::other("the writer panicked")));
+            let stderr = errors.join().unwrap_or_default();
+            (read, written, stderr)
+        });
+        let status =
+            child.wait().map_err(|e| GitError::new(format!("cannot wait for `git cat-file`: {e}")))?;
+        let blobs = read.map_err(|e| match String::from_utf8_lossy(&stderr).trim() {
+            "" => e,
+            said => GitError::new(format!("{}: {said}", e.message)),
+        })?;
+        if !status.success() {
+            return Err(failure_parts("cat-file", status, &stderr));
+        }
+        written.map_err(|e| GitError::new(format!("cannot write to `git cat-file`: {e}")))?;
+        Ok(blobs)
+    }
+
+    /// The commits that touched `path` (relative to the toplevel; empty for any change), newest
+    /// first, from HEAD: (full commit id, committer date in RFC 3339). Empty in a repository
+    /// without commits.
+    pub fn log_path(&self, path: &Path) -> Result<Vec<(String, String)>, GitError> {
+        let mut cmd = git(&self.toplevel);
+        // `log.follow` and `log.showSignature` in the user's configuration would change what is
+        // listed and printed.
+        cmd.args(["log", "--no-follow", "--no-show-signature", "--format=%H%x00%cI", "-z", "--"]);
+        if !path.as_os_str().is_empty() {
+            cmd.arg(path);
+        }
+        let stdout = match run(cmd, "log") {
+            Ok(stdout) => stdout,
+            // An unborn HEAD has no history rather than a broken one.
+            Err(e) => return if self.resolve("HEAD").is_err() { Ok(Vec::new()) } else { Err(e) },
+        };
+        let mut fields = stdout.split(|&b| b == 0).map(<[u8]>::trim_ascii);
+        let mut commits = Vec::new();
+        while let Some(id) = fields.next() {
+            if id.is_empty() {
+                continue;
+            }
+            let date = fields.next().unwrap_or_default();
+            let (Ok(id), Ok(date)) = (std::str::from_utf8(id), std::str::from_utf8(date)) else {
+                return Err(GitError::unexpected("log", "a commit id or date that is not UTF-8"));
+            };
+            if !id.bytes().all(|b| b.is_ascii_hexdigit()) || date.is_empty() {
+                return Err(GitError::unexpected(
+                    "log",
+                    format!("`{id}` `{date}` is not a commit and a date"),
+                ));
+            }
+            commits.push((id.to_owned(), date.to_owned()));
+        }
+        Ok(commits)
+    }
+}
+
+/// The one place a git command is built: in `dir`, never prompting, taking no optional locks,
+/// never fetching an object a partial clone lacks from its remote, in the C locale (stable
+/// messages), with literal pathspecs, no stdin and both outputs captured. Callers add
+/// arguments and may replace stdin.
+fn git(dir: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.arg("-C")
+        .arg(dir)
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .env("GIT_NO_LAZY_FETCH", "1")
+        .env("GIT_LITERAL_PATHSPECS", "1")
+        .env("LC_ALL", "C")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for var in REPOSITORY_ENV {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// Run `cmd` to completion; its stdout, or an error with its stderr.
+fn run(mut cmd: Command, name: &str) -> Result<Vec<u8>, GitError> {
+    let output = cmd.output().map_err(|e| spawn_error(name, &e))?;
+    if output.status.success() { Ok(output.stdout) } else { Err(failure(name, &output)) }
+}
+
+fn spawn_error(name: &str, e: &io::Error) -> GitError {
+    if e.kind() == io::ErrorKind::NotFound {
+        GitError::new(format!("cannot run `git {name}`: git is not installed or not on PATH"))
+    } else {
+        GitError::new(format!("cannot run `git {name}`: {e}"))
+    }
+}
+
+fn failure(name: &str, output: &std::process::Output) -> GitError {
+    failure_parts(name, output.status, &output.stderr)
+}
+
+fn failure_parts(name: &str, status: std::process::ExitStatus, stderr: &[u8]) -> GitError {
+    let stderr = String::from_utf8_lossy(stderr);
+    let stderr = stderr.trim();
+    if stderr.is_empty() {
+        GitError::new(format!("`git {name}` failed ({status})"))
+    } else {
+        GitError::new(format!("`git {name}` failed: {stderr}"))
+    }
+}
+
+/// One `<mode> SP <type> SP <oid> SP+ <size> TAB <path>` record (the size is right-aligned,
+/// so there may be several spaces before it; the path is verbatim under `-z`).
+fn parse_tree_entry(record: &[u8]) -> Result<TreeEntry, GitError> {
+    let bad = |what: &str| GitError::unexpected("ls-tree", format!("{what} in `{}`", record.escape_ascii()));
+    let tab = record.iter().position(|&b| b == b'\t').ok_or_else(|| bad("no tab"))?;
+    let (meta, path) = (&record[..tab], &record[tab + 1..]);
+    let meta = std::str::from_utf8(meta).map_err(|_| bad("a header that is not UTF-8"))?;
+    let mut fields = meta.split(' ').filter(|f| !f.is_empty());
+    let (Some(mode), Some(kind), Some(oid), Some(size), None) =
+        (fields.next(), fields.next(), fields.next(), fields.next(), fields.next())
+    else {
+        return Err(bad("not four fields"));
+    };
+    let mode = u32::from_str_radix(mode, 8).map_err(|_| bad("a mode that is not octal"))?;
+    let kind = match (kind, mode) {
+        ("blob", 0o120_000) => EntryKind::Symlink,
+        ("blob", 0o100_755) => EntryKind::Executable,
+        ("blob", _) => EntryKind::Blob,
+        ("tree", _) => EntryKind::Tree,
+        ("commit", _) => EntryKind::Submodule,
+        _ => return Err(bad("an unknown object type")),
+    };
+    if oid.is_empty() || !oid.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(bad("an object id that is not hex"));
+    }
+    let size = match size {
+        "-" => None,
+        s => Some(s.parse::<u64>().map_err(|_| bad("a size that is not a number"))?),
+    };
+    if path.is_empty() {
+        return Err(bad("an empty path"));
+    }
+    Ok(TreeEntry { mode, kind, oid: oid.to_owned(), size, path: path_from_bytes(path)? })
+}
+
+/// Read one `cat-file --batch` answer per requested oid.
+fn read_batch(reader: &mut impl BufRead, oids: &[&str], keep: u64) -> Result<Vec<Blob>, GitError> {
+    let early_end = || GitError::new("`git cat-file` stopped before answering every object");
+    let mut blobs = Vec::with_capacity(oids.len());
+    let mut header = Vec::new();
+    for oid in oids {
+        header.clear();
+        reader.read_until(b'\n', &mut header).map_err(|e| read_error(&e))?;
+        if header.pop() != Some(b'\n') {
+            return Err(early_end());
+        }
+        let header = std::str::from_utf8(&header)
+            .map_err(|_| GitError::unexpected("cat-file", format!("`{}`", header.escape_ascii())))?;
+        let fields: Vec<&str> = header.split(' ').collect();
+        let size = match fields[..] {
+            [_, kind, size] => {
+                let size: u64 = size
+                    .parse()
+                    .map_err(|_| GitError::unexpected("cat-file", format!("the header `{header}`")))?;
+                if kind != "blob" {
+                    return Err(GitError::new(format!("git object {oid} is a {kind}, not a blob")));
+                }
+                size
+            }
+            [_, "missing"] => return Err(GitError::new(format!("git object {oid} is missing"))),
+            [_, "ambiguous"] => return Err(GitError::new(format!("git object id {oid} is ambiguous"))),
+            _ => return Err(GitError::unexpected("cat-file", format!("the header `{header}`"))),
+        };
+        let kept = size.min(keep);
+        // Capped: the vector grows as the bytes actually arrive.
+        let mut data = Vec::with_capacity(usize::try_from(kept.min(1 << 20)).unwrap_or(0));
+        let got = reader.by_ref().take(kept).read_to_end(&mut data).map_err(|e| read_error(&e))?;
+        let skipped =
+            io::copy(&mut reader.by_ref().take(size - kept), &mut io::sink()).map_err(|e| read_error(&e))?;
+        if got as u64 + skipped != size {
+            return Err(early_end());
+        }
+        let mut newline = [0u8];
+        reader.read_exact(&mut newline).map_err(|_| early_end())?;
+        if newline != *b"\n" {
+            return Err(GitError::unexpected("cat-file", format!("no line break after object {oid}")));
+        }
+        blobs.push(Blob { size, data });
+    }
+    Ok(blobs)
+}
+
+fn read_error(e: &io::Error) -> GitError {
+    GitError::new(format!("cannot read from `git cat-file`: {e}"))
+}
+
+#[cfg(unix)]
+fn path_from_bytes(bytes: &[u8]) -> Result<PathBuf, GitError> {
+    use std::os::unix::ffi::OsStrExt;
+    Ok(PathBuf::from(std::ffi::OsStr::from_bytes(bytes)))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(bytes: &[u8]) -> Result<PathBuf, GitError> {
+    std::str::from_utf8(bytes)
+        .map(PathBuf::from)
+        .map_err(|_| GitError::new(format!("the git path `{}` is not UTF-8", bytes.escape_ascii())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    /// A throwaway repository whose git runs ignore the machine's configuration.
+    struct Fixture {
+        _dir: tempfile::TempDir,
+        root: PathBuf,
+    }
+
+    impl Fixture {
+        fn new() -> Fixture {
+            let dir = tempfile::tempdir().unwrap();
+            let root = dir.path().join("repo");
+            fs::create_dir(&root).unwrap();
+            let f = Fixture { _dir: dir, root };
+            f.git(&["init", "-q", "-b", "main"]);
+            f
+        }
+
+        fn git_at(&self, args: &[&str], date: &str) -> String {
+            self.git_with_input(args, date, b"")
+        }
+
+        fn git_with_input(&self, args: &[&str], date: &str, input: &[u8]) -> String {
+            let mut cmd = Command::new("git");
+            cmd.arg("-C")
+                .arg(&self.root)
+                .args(args)
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .env("GIT_AUTHOR_NAME", "Test")
+                .env("GIT_AUTHOR_EMAIL", "test@example.com")
+                .env("GIT_COMMITTER_NAME", "Test")
+                .env("GIT_COMMITTER_EMAIL", "test@example.com")
+                .env("GIT_AUTHOR_DATE", date)
+                .env("GIT_COMMITTER_DATE", date)
+                .env("LC_ALL", "C");
+            for var in REPOSITORY_ENV {
+                cmd.env_remove(var);
+            }
+            let mut child =
+                cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+            // Inputs are small and the commands used with them say little: no deadlock.
+            child.stdin.take().unwrap().write_all(input).unwrap();
+            let out = child.wait_with_output().unwrap();
+            assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8(out.stdout).unwrap().trim().to_owned()
+        }
+
+        fn git(&self, args: &[&str]) -> String {
+            self.git_at(args, "2024-01-02T03:04:05+02:00")
+        }
+
+        fn write(&self, path: impl AsRef<Path>, contents: impl AsRef<[u8]>) {
+            let path = self.root.join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, contents).unwrap();
+        }
+
+        /// Stage everything and commit at `date`; the new commit's id.
+        fn commit_at(&self, message: &str, date: &str) -> String {
+            self.git(&["add", "-A"]);
+            self.git_at(&["commit", "-q", "--allow-empty", "-m", message], date);
+            self.git(&["rev-parse", "HEAD"])
+        }
+
+        fn commit(&self, message: &str) -> String {
+            self.commit_at(message, "2024-01-02T03:04:05+02:00")
+        }
+
+        fn repo(&self) -> Repo {
+            Repo::discover(&self.root).unwrap().expect("the fixture is a repository")
+        }
+    }
+
+    fn by_path(entries: &[TreeEntry], path: impl AsRef<Path>) -> &TreeEntry {
+        let path = path.as_ref();
+        entries.iter().find(|e| e.path == path).unwrap_or_else(|| panic!("no {}", path.display()))
+    }
+
+    #[test]
+    fn discover_finds_the_toplevel_from_inside() {
+        let f = Fixture::new();
+        f.write("registry/a/m.yaml", "name: a\n");
+        f.commit("first");
+        let canonical = f.root.canonicalize().unwrap();
+        for start in [f.root.clone(), f.root.join("registry/a"), f.root.join("registry/a/m.yaml")] {
+            let repo = Repo::discover(&start).unwrap().expect("inside the work tree");
+            assert_eq!(repo.toplevel().canonicalize().unwrap(), canonical, "from {}", start.display());
+        }
+        let repo = f.repo();
+        assert_eq!(repo.relative(&f.root.join("registry")), Some(PathBuf::from("registry")));
+        assert_eq!(repo.relative(&f.root.join("registry/a/../a")), Some(PathBuf::from("registry/a")));
+        assert_eq!(repo.relative(&f.root), Some(PathBuf::new()));
+        assert_eq!(repo.relative(&f.root.join("no/such/dir")), None);
+        assert_eq!(repo.relative(f.root.parent().unwrap()), None);
+        // Inside `.git` is not inside the work tree.
+        assert!(Repo::discover(&f.root.join(".git")).unwrap().is_none());
+        // A directory that does not exist is an error, not "no repository".
+        assert!(Repo::discover(&f.root.join("missing")).is_err());
+    }
+
+    #[test]
+    fn discover_outside_a_repository_is_none() {
+        let dir = tempfile::tempdir().unwrap();
+        // Only meaningful when no repository encloses the temporary directory (true of /tmp
+        // on the machines this runs on); otherwise discovery rightly finds that one.
+        let enclosed = git(dir.path()).args(["rev-parse", "--git-dir"]).output().unwrap().status.success();
+        if !enclosed {
+            assert!(Repo::discover(dir.path()).unwrap().is_none());
+        }
+    }
+
+    #[test]
+    fn resolve_heads_tags_and_unknown_revisions() {
+        let f = Fixture::new();
+        f.write("a.yaml", "a\n");
+        let first = f.commit("first");
+        f.git(&["tag", "-a", "-m", "release", "v1"]);
+        f.git(&["tag", "light"]);
+        f.write("a.yaml", "b\n");
+        let second = f.commit("second");
+        let repo = f.repo();
+
+        assert_eq!(repo.resolve("HEAD").unwrap(), second);
+        assert_eq!(repo.resolve("main").unwrap(), second);
+        assert_eq!(repo.resolve("HEAD~1").unwrap(), first);
+        assert_eq!(repo.resolve("v1").unwrap(), first, "an annotated tag peels to its commit");
+        assert_eq!(repo.resolve("light").unwrap(), first);
+        assert_eq!(repo.resolve(&second[..10]).unwrap(), second);
+
+        let err = repo.resolve("nope").unwrap_err();
+        assert_eq!(err.message, "unknown git revision `nope`");
+        let err = repo.resolve("HEAD^{tree}").unwrap_err();
+        assert!(err.message.starts_with("unknown git revision `HEAD^{tree}`: "), "{err}");
+        assert!(err.message.contains("tree"), "{err}");
+        assert!(repo.resolve("").is_err());
+        // Revisions that look like options stay revisions.
+        for rev in ["--output=x", "-h", "--all"] {
+            let err = repo.resolve(rev).unwrap_err();
+            assert_eq!(err.message, format!("unknown git revision `{rev}`"));
+        }
+        assert!(!f.root.join("x").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn ls_tree_lists_every_kind_of_entry_recursively() {
+        use std::os::unix::ffi::OsStrExt;
+        use std::os::unix::fs::PermissionsExt;
+
+        let f = Fixture::new();
+        f.write("other/outside.yaml", "x\n");
+        f.write("--", "a file named like the end of options\n");
+        let before = f.commit("before the registry");
+        f.write("registry/a/b/deep.yaml", "deep\n");
+        f.write("registry/a/top.yaml", "top\n");
+        f.write("registry/with space é.yaml", "unicode\n");
+        f.write("registry/run.sh", "#!/bin/sh\n");
+        fs::set_permissions(f.root.join("registry/run.sh"), fs::Permissions::from_mode(0o755)).unwrap();
+        std::os::unix::fs::symlink("a/top.yaml", f.root.join("registry/link")).unwrap();
+        let odd = PathBuf::from(std::ffi::OsStr::from_bytes(b"registry/odd\xff.yaml"));
+        f.write(&odd, "not utf-8\n");
+        f.git(&["add", "-A"]);
+        f.git(&["update-index", "--add", "--cacheinfo", &format!("160000,{before},registry/sub")]);
+        // Not `commit`: `add -A` would drop the gitlink, which has no directory.
+        f.git(&["commit", "-q", "-m", "the registry"]);
+        let repo = f.repo();
+
+        let entries = repo.ls_tree("HEAD", Path::new("registry")).unwrap();
+        assert_eq!(entries.len(), 7, "{entries:#?}");
+        let deep = by_path(&entries, "registry/a/b/deep.yaml");
+        assert_eq!((deep.mode, deep.kind, deep.size), (0o100_644, EntryKind::Blob, Some(5)));
+        assert_eq!(deep.oid, f.git(&["rev-parse", "HEAD:registry/a/b/deep.yaml"]));
+        let spaced = by_path(&entries, "registry/with space é.yaml");
+        assert_eq!((spaced.kind, spaced.size), (EntryKind::Blob, Some(8)));
+        let exe = by_path(&entries, "registry/run.sh");
+        assert_eq!((exe.mode, exe.kind), (0o100_755, EntryKind::Executable));
+        assert!(exe.kind.is_file());
+        let link = by_path(&entries, "registry/link");
+        assert_eq!((link.mode, link.kind, link.size), (0o120_000, EntryKind::Symlink, Some(10)));
+        assert!(!link.kind.is_file());
+        let sub = by_path(&entries, "registry/sub");
+        assert_eq!((sub.mode, sub.kind, sub.size), (0o160_000, EntryKind::Submodule, None));
+        assert_eq!(sub.oid, before);
+        assert_eq!(by_path(&entries, &odd).kind, EntryKind::Blob);
+        assert!(!entries.iter().any(|e| e.path.starts_with("other")));
+
+        let nested = repo.ls_tree("HEAD", Path::new("registry/a")).unwrap();
+        let paths: Vec<_> = nested.iter().map(|e| e.path.clone()).collect();
+        assert_eq!(paths, [PathBuf::from("registry/a/b/deep.yaml"), PathBuf::from("registry/a/top.yaml")]);
+
+        let whole = repo.ls_tree("HEAD", Path::new("")).unwrap();
+        assert_eq!(whole.len(), 9);
+        assert_eq!(by_path(&whole, "--").size, Some(37));
+        // Not there at that revision, or not there at all: nothing, not an error.
+        assert!(repo.ls_tree(&before, Path::new("registry")).unwrap().is_empty());
+        assert!(repo.ls_tree("HEAD", Path::new("no/such/dir")).unwrap().is_empty());
+        // Paths are literal, not patterns.
+        assert!(repo.ls_tree("HEAD", Path::new("registry/*.yaml")).unwrap().is_empty());
+
+        let err = repo.ls_tree("nope", Path::new("registry")).unwrap_err();
+        assert!(err.message.contains("git ls-tree") && err.message.contains("nope"), "{err}");
+        assert!(repo.ls_tree("--output=x", Path::new("registry")).is_err());
+        assert!(!f.root.join("x").exists());
+    }
+
+    #[test]
+    fn ls_tree_records_are_parsed_exactly_or_refused() {
+        let oid = "45b983be36b73c0788dc9cbcb76cbb80fc7bb057";
+        let entry = parse_tree_entry(format!("100644 blob {oid}       3\ta b\tc").as_bytes()).unwrap();
+        assert_eq!(entry.path, PathBuf::from("a b\tc"), "only the first tab ends the header");
+        assert_eq!((entry.mode, entry.size, entry.oid.as_str()), (0o100_644, Some(3), oid));
+        let tree = parse_tree_entry(format!("040000 tree {oid}       -\tdir").as_bytes()).unwrap();
+        assert_eq!((tree.kind, tree.size), (EntryKind::Tree, None));
+        for bad in [
+            "".to_owned(),
+            "100644 blob".to_owned(),
+            format!("100644 blob {oid} 3 path"),
+            format!("100644 blob {oid}\tpath"),
+            format!("100644 blob {oid} 3 4\tpath"),
+            format!("10064x blob {oid} 3\tpath"),
+            format!("100644 blub {oid} 3\tpath"),
+            "100644 blob xyz 3\tpath".to_owned(),
+            format!("100644 blob {oid} -3\tpath"),
+            format!("100644 blob {oid} 3\t"),
+            format!("7777777777777 blob {oid} 3\tpath"),
+        ] {
+            assert!(parse_tree_entry(bad.as_bytes()).is_err(), "accepted {bad:?}");
+        }
+    }
+
+    #[test]
+    fn read_blobs_reads_thousands_in_one_process() {
+        let f = Fixture::new();
+        // One fast-import instead of 2,000 files through the index keeps the test fast.
+        let contents: Vec<String> = (0..2000).map(|i| format!("name: m{i}\n").repeat(i % 7 + 1)).collect();
+        let mut stream = Vec::new();
+        for (i, c) in contents.iter().enumerate() {
+            write!(stream, "blob\nmark :{}\ndata {}\n{c}\n", i + 1, c.len()).unwrap();
+        }
+        stream.extend_from_slice(
+            b"commit refs/heads/main\ncommitter Test <test@example.com> 1704157445 +0200\n",
+        );
+        stream.extend_from_slice(b"data 4\nmany\n");
+        for i in 0..contents.len() {
+            writeln!(stream, "M 100644 :{} many/{i:04}.yaml", i + 1).unwrap();
+        }
+        f.git_with_input(&["fast-import", "--quiet"], "2024-01-02T03:04:05+02:00", &stream);
+        let repo = f.repo();
+        let entries = repo.ls_tree("main", Path::new("many")).unwrap();
+        assert_eq!(entries.len(), 2000);
+        let oids: Vec<&str> = entries.iter().map(|e| e.oid.as_str()).collect();
+        let blobs = repo.read_blobs(&oids, 1 << 20).unwrap();
+        assert_eq!(blobs.len(), 2000);
+        for (i, (entry, blob)) in entries.iter().zip(&blobs).enumerate() {
+            assert_eq!(entry.path, Path::new("many").join(format!("{i:04}.yaml")));
+            assert_eq!(blob.data, contents[i].as_bytes());
+            assert_eq!(Some(blob.size), entry.size);
+            assert!(!blob.is_truncated());
+        }
+        assert!(repo.read_blobs(&[], 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn read_blobs_keeps_at_most_limit_plus_one_bytes() {
+        let f = Fixture::new();
+        let big: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+        f.write("big.bin", &big);
+        f.write("small.txt", "small\n");
+        f.commit("sizes");
+        let repo = f.repo();
+        let big_oid = f.git(&["rev-parse", "HEAD:big.bin"]);
+        let small_oid = f.git(&["rev-parse", "HEAD:small.txt"]);
+        let oids = [small_oid.as_str(), big_oid.as_str(), small_oid.as_str(), big_oid.as_str()];
+
+        let blobs = repo.read_blobs(&oids, 10).unwrap();
+        assert_eq!(blobs.len(), 4);
+        for small in [&blobs[0], &blobs[2]] {
+            assert_eq!((small.size, small.data.as_slice()), (6, b"small\n".as_slice()));
+        }
+        for big_blob in [&blobs[1], &blobs[3]] {
+            assert_eq!(big_blob.size, 300_000);
+            assert_eq!(big_blob.data, big[..11]);
+            assert!(big_blob.is_truncated());
+        }
+        // Exactly at the limit, and at limit + 1: the caller can tell the two apart by size.
+        let exact = repo.read_blobs(&[&small_oid], 6).unwrap();
+        assert_eq!((exact[0].data.len(), exact[0].size), (6, 6));
+        let over = repo.read_blobs(&[&small_oid], 5).unwrap();
+        assert_eq!((over[0].data.len(), over[0].size), (6, 6));
+        let nothing = repo.read_blobs(&[&big_oid], 0).unwrap();
+        assert_eq!(nothing[0].data, [0u8]);
+        let all = repo.read_blobs(&[&big_oid], usize::MAX).unwrap();
+        assert_eq!(all[0].data, big);
+    }
+
+    #[test]
+    fn read_blobs_refuses_missing_and_malformed_oids() {
+        let f = Fixture::new();
+        f.write("dir/a.txt", "a\n");
+        f.commit("one");
+        let repo = f.repo();
+        let good = f.git(&["rev-parse", "HEAD:dir/a.txt"]);
+        let missing = "0123456789abcdef0123456789abcdef01234567";
+
+        let err = repo.read_blobs(&[&good, missing, &good], 100).unwrap_err();
+        assert!(err.message.contains(missing) && err.message.contains("missing"), "{err}");
+        // An early error stops git while requests are still queued: no hang.
+        let mut queued = vec![missing];
+        queued.extend(std::iter::repeat_n(good.as_str(), 50_000));
+        assert!(repo.read_blobs(&queued, 100).unwrap_err().message.contains(missing));
+        let tree = f.git(&["rev-parse", "HEAD:dir"]);
+        let err = repo.read_blobs(&[&tree], 100).unwrap_err();
+        assert!(err.message.contains("is a tree, not a blob"), "{err}");
+        for bad in ["HEAD", "", "abc\ndef", "HEAD:dir/a.txt"] {
+            let err = repo.read_blobs(&[&good, bad], 100).unwrap_err();
+            assert!(err.message.contains("is not a git object id"), "{bad:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn log_path_lists_commits_newest_first_with_dates() {
+        let f = Fixture::new();
+        let repo = f.repo();
+        assert!(repo.log_path(Path::new("registry")).unwrap().is_empty(), "no commits yet");
+
+        f.write("registry/a.yaml", "a\n");
+        let c1 = f.commit_at("a", "2024-01-01T00:00:00+02:00");
+        f.write("other/x.yaml", "x\n");
+        let c2 = f.commit_at("x", "2024-02-01T08:30:00-05:00");
+        f.write("registry/sub/b.yaml", "b\n");
+        let c3 = f.commit_at("b", "2024-03-01T12:00:00Z");
+
+        assert_eq!(
+            repo.log_path(Path::new("registry")).unwrap(),
+            [
+                (c3.clone(), "2024-03-01T12:00:00Z".to_owned()),
+                (c1.clone(), "2024-01-01T00:00:00+02:00".to_owned())
+            ]
+        );
+        assert_eq!(repo.log_path(Path::new("registry/sub")).unwrap().len(), 1);
+        let all: Vec<String> = repo.log_path(Path::new("")).unwrap().into_iter().map(|(id, _)| id).collect();
+        assert_eq!(all, [c3, c2, c1]);
+        assert!(repo.log_path(Path::new("nowhere")).unwrap().is_empty());
+        assert!(repo.log_path(Path::new("regis*")).unwrap().is_empty(), "paths are literal");
+    }
+}
