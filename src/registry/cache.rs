@@ -10,13 +10,14 @@
 //! written by another modreg version, cache format or schema set, or for another registry
 //! path, and when it cannot be read or decoded: a cache is never an error.
 //!
-//! Layout: a magic number, a header, then the entries in [`CHUNKS`] chunks (by a hash of the
-//! path) that decode in parallel; a run that re-parsed a few files re-encodes only their chunks
-//! and copies the others' bytes. MessagePack (rmp-serde) with field names, so optional fields
+//! Layout: a magic number, a header, the report, then the entries in [`CHUNKS`] chunks (by a
+//! hash of the path). A run whose report is still good reads no further than the report; a
+//! run that loads decodes the chunks in parallel, and one that re-parsed a few files
+//! re-encodes only their chunks and copies the others' bytes. MessagePack (rmp-serde) with field names, so optional fields
 //! round-trip; the writer is not human-readable, so embedded schemas are stored as their text.
 
 use std::collections::HashMap;
-use std::io::Write as _;
+use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -123,9 +124,12 @@ pub struct Cache {
     now_ns: i64,
     /// Entries of the previous run not yet taken, by path.
     old: HashMap<PathBuf, Old>,
-    /// Raw bytes of each old chunk: copied when none of its entries changed, decoded again to
-    /// rebuild it when some did.
-    chunks: Vec<Option<Vec<u8>>>,
+    /// The open cache file, positioned after the report, until the entries are decoded.
+    rest: Option<std::fs::File>,
+    /// The old chunks' bytes, and where each chunk lies in them: copied when none of its
+    /// entries changed, decoded again to rebuild it when some did.
+    raw: Vec<u8>,
+    chunks: Vec<Option<std::ops::Range<usize>>>,
     /// How many entries each old chunk had.
     counts: Vec<usize>,
     old_started_ns: i64,
@@ -148,6 +152,8 @@ impl Cache {
             root: root.to_path_buf(),
             now_ns: now_ns(),
             old: HashMap::new(),
+            rest: None,
+            raw: Vec::new(),
             chunks: vec![None; CHUNKS],
             counts: vec![0; CHUNKS],
             old_started_ns: 0,
@@ -156,44 +162,69 @@ impl Cache {
             fresh: vec![Vec::new(); CHUNKS],
             report_dirty: false,
         };
-        if let Ok(Some(bytes)) = fsutil::read_regular(&cache.file, MAX_CACHE_BYTES) {
-            cache.read(&bytes);
-        }
+        cache.read_head();
         cache
     }
 
-    /// Decode a cache file; on any problem, leave the cache empty.
-    fn read(&mut self, bytes: &[u8]) {
-        let Some((header, chunks, report)) = split(bytes) else {
+    /// Read the header and the report; keep the file open for the entries. On any problem,
+    /// leave the cache empty.
+    fn read_head(&mut self) {
+        let Ok(Some(mut file)) = open_regular(&self.file) else {
             return;
         };
-        let Ok(header) = rmp_serde::from_slice::<Header>(header) else {
+        let mut magic = [0u8; 8];
+        if file.read_exact(&mut magic).is_err() || &magic != MAGIC {
+            return;
+        }
+        let Some(header) = read_frame(&mut file) else {
+            return;
+        };
+        let Ok(header) = rmp_serde::from_slice::<Header>(&header) else {
             return;
         };
         if header.version != env!("CARGO_PKG_VERSION")
             || header.format != FORMAT
             || header.schemas != SCHEMAS
             || header.root != self.root
-            || chunks.len() != CHUNKS
         {
             return;
         }
-        let decoded: Option<Vec<Vec<Stored>>> =
-            chunks.par_iter().map(|c| rmp_serde::from_slice(c).ok()).collect();
-        let Some(decoded) = decoded else {
+        let Some(report) = read_frame(&mut file) else {
             return;
         };
         self.old_started_ns = header.started_ns;
-        self.report = rmp_serde::from_slice::<Option<StoredReport>>(report).ok().flatten();
+        self.report = rmp_serde::from_slice::<Option<StoredReport>>(&report).ok().flatten();
+        self.rest = Some(file);
+    }
+
+    /// Decode every entry of the old cache, in parallel by chunk (once; a load calls it). A
+    /// damaged file leaves no entries.
+    pub fn decode_entries(&mut self) {
+        let Some(mut file) = self.rest.take() else {
+            return;
+        };
+        let mut raw = Vec::new();
+        if (&mut file).take(MAX_CACHE_BYTES as u64).read_to_end(&mut raw).is_err() {
+            return;
+        }
+        let Some(ranges) = chunk_ranges(&raw) else {
+            return;
+        };
+        let decoded: Option<Vec<Vec<Stored>>> =
+            ranges.par_iter().map(|r| rmp_serde::from_slice(&raw[r.clone()]).ok()).collect();
+        let Some(decoded) = decoded else {
+            return;
+        };
         self.old.reserve(decoded.iter().map(Vec::len).sum());
-        for (chunk, (entries, raw)) in decoded.into_iter().zip(chunks).enumerate() {
+        for (chunk, (entries, range)) in decoded.into_iter().zip(ranges).enumerate() {
             self.counts[chunk] = entries.len();
-            self.chunks[chunk] = Some(raw.to_vec());
+            self.chunks[chunk] = Some(range);
             for e in entries {
                 self.old
                     .insert(e.path, Old { chunk, size: e.size, mtime_ns: e.mtime_ns, outcome: e.outcome });
             }
         }
+        self.raw = raw;
     }
 
     /// Modified in or after the second the previous run started: it may have changed again
@@ -204,6 +235,7 @@ impl Cache {
 
     /// The cached outcome of a file, when it is fresh (same size and time, not racy).
     pub fn take(&mut self, entry: &Entry) -> Option<FileOutcome> {
+        self.decode_entries();
         let old = self.old.remove(&entry.path)?;
         if old.size != entry.size || old.mtime_ns != entry.mtime_ns || self.racy(entry.mtime_ns) {
             return None;
@@ -277,7 +309,8 @@ impl Cache {
     }
 
     /// Write the cache when this run changed it: atomically, with the cache directory's
-    /// `.gitignore` and `CACHEDIR.TAG`. Any failure (a read-only checkout) is ignored.
+    /// `.gitignore` and `CACHEDIR.TAG`. Any failure (a read-only checkout) is ignored. Call it
+    /// after a load, which takes or puts every file: an entry not taken is dropped.
     pub fn save(self) {
         // A chunk is unchanged when every one of its old entries was reused and nothing new
         // joined it; old entries not taken belong to files that are gone or changed.
@@ -306,11 +339,10 @@ impl Cache {
         let mut out = Vec::with_capacity(chunks.iter().flatten().map(Vec::len).sum::<usize>() + 1024);
         out.extend_from_slice(MAGIC);
         frame(&mut out, &header)?;
-        out.extend_from_slice(&u32::try_from(CHUNKS).ok()?.to_le_bytes());
+        frame(&mut out, &report)?;
         for c in &chunks {
             frame(&mut out, c.as_ref()?)?;
         }
-        frame(&mut out, &report)?;
         // No fsync: a cache lost in a crash is rebuilt, and a torn one fails to decode.
         write_atomic_nosync(&self.file, &out).ok()
     }
@@ -319,13 +351,13 @@ impl Cache {
     /// a MessagePack array of the reused old entries (decoded again from the old bytes) and the
     /// new ones.
     fn chunk_bytes(&self, c: usize, dirty: bool) -> Option<Vec<u8>> {
-        if !dirty && let Some(raw) = &self.chunks[c] {
-            return Some(raw.clone());
+        let raw = self.chunks[c].clone().map(|r| &self.raw[r]);
+        if !dirty && let Some(raw) = raw {
+            return Some(raw.to_vec());
         }
         let mut kept: Vec<Vec<u8>> = Vec::new();
         if !self.kept[c].is_empty() {
-            let raw = self.chunks[c].as_ref()?;
-            let old: Vec<Stored> = rmp_serde::from_slice(raw).ok()?;
+            let old: Vec<Stored> = rmp_serde::from_slice(raw?).ok()?;
             let wanted: std::collections::HashSet<&PathBuf> = self.kept[c].iter().collect();
             for e in old.iter().filter(|e| wanted.contains(&e.path)) {
                 kept.push(rmp_serde::to_vec_named(e).ok()?);
@@ -347,36 +379,42 @@ fn frame(out: &mut Vec<u8>, bytes: &[u8]) -> Option<()> {
     Some(())
 }
 
-/// Magic, header, chunks, report — or `None` when the bytes are not a whole cache file.
-/// The framed parts of a cache file: header, chunks, report.
-type Parts<'a> = (&'a [u8], Vec<&'a [u8]>, &'a [u8]);
+/// Open a regular file (no links, nothing that could block); `Ok(None)` when it is not there.
+fn open_regular(path: &Path) -> std::io::Result<Option<std::fs::File>> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_file() => std::fs::File::open(path).map(Some),
+        Ok(_) => Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
 
-fn split(bytes: &[u8]) -> Option<Parts<'_>> {
-    fn take<'a>(rest: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
-        if rest.len() < n {
-            return None;
-        }
-        let (a, b) = rest.split_at(n);
-        *rest = b;
-        Some(a)
-    }
-    fn framed<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
-        let len = u32::from_le_bytes(take(rest, 4)?.try_into().ok()?) as usize;
-        take(rest, len)
-    }
-    let mut rest = bytes.strip_prefix(MAGIC.as_slice())?;
-    let header = framed(&mut rest)?;
-    let n = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?) as usize;
-    rest = &rest[4..];
-    if n > 4096 {
+/// A `u32` length, then that many bytes.
+fn read_frame(file: &mut std::fs::File) -> Option<Vec<u8>> {
+    let mut len = [0u8; 4];
+    file.read_exact(&mut len).ok()?;
+    let len = u32::from_le_bytes(len) as usize;
+    if len > MAX_CACHE_BYTES {
         return None;
     }
-    let mut chunks = Vec::with_capacity(n);
-    for _ in 0..n {
-        chunks.push(framed(&mut rest)?);
+    let mut buf = Vec::new();
+    file.take(len as u64).read_to_end(&mut buf).ok()?;
+    (buf.len() == len).then_some(buf)
+}
+
+/// Where each of the [`CHUNKS`] framed chunks lies in `raw` — or `None` when `raw` is not
+/// exactly that many whole frames.
+fn chunk_ranges(raw: &[u8]) -> Option<Vec<std::ops::Range<usize>>> {
+    let mut ranges = Vec::with_capacity(CHUNKS);
+    let mut at = 0usize;
+    for _ in 0..CHUNKS {
+        let len = u32::from_le_bytes(raw.get(at..at + 4)?.try_into().ok()?) as usize;
+        let start = at + 4;
+        let end = start.checked_add(len).filter(|&e| e <= raw.len())?;
+        ranges.push(start..end);
+        at = end;
     }
-    let report = framed(&mut rest)?;
-    rest.is_empty().then_some((header, chunks, report))
+    (at == raw.len()).then_some(ranges)
 }
 
 fn chunk_of(path: &Path) -> usize {
@@ -433,4 +471,25 @@ pub fn dir_for(
         None => root.parent().map(Path::to_path_buf).unwrap_or_default(),
     };
     base.join(cache_dir.unwrap_or(".modreg-cache"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Covered;
+
+    #[test]
+    fn a_report_survives_a_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = Report {
+            manifests: vec![Covered { name: "a".into(), file: "registry/a/module.yaml".into() }],
+            diagnostics: Vec::new(),
+        };
+        let mut c = Cache::open(dir.path(), Path::new("/abs/registry"), Path::new("registry"));
+        c.put_report(Some(42), &report);
+        c.save();
+        let c = Cache::open(dir.path(), Path::new("/abs/registry"), Path::new("registry"));
+        assert_eq!(c.report(Some(42)), Some(&report));
+        assert_eq!(c.report(Some(41)), None);
+    }
 }

@@ -530,9 +530,8 @@ impl Loader {
     pub fn report_with(mut self, check: impl FnOnce(&Registry) -> Report) -> Result<(Report, Files), Error> {
         let fingerprint = self.fingerprint();
         if let Some(report) = self.cached_report(fingerprint) {
-            let files = self.source.files();
-            self.finish();
-            return Ok((report, files));
+            // Nothing changed, so the cache stays as it is.
+            return Ok((report, self.source.files()));
         }
         let mut reg = self.load()?;
         let report = check(&reg);
