@@ -299,11 +299,11 @@ impl Loader {
                 health,
             });
         }
+        // Snippets of files that are not on disk under their name come from the source.
         let files = self.source.files();
-        for m in &modules {
-            self.register(&files, &m.manifest.path, &Path::new(&m.dir_name).join(MANIFEST_FILE));
-            if let Some(h) = &m.health {
-                self.register(&files, &h.path, &Path::new(&m.dir_name).join(HEALTH_FILE));
+        if matches!(self.source, Source::Git(_)) {
+            for e in self.listing.entries.iter().filter(|e| e.kind == Kind::File) {
+                self.source.register(&files, &self.name_of(&e.path), e);
             }
         }
         let reg = Registry::from_modules(
@@ -317,12 +317,6 @@ impl Loader {
             broken,
         );
         Ok(reg)
-    }
-
-    fn register(&self, files: &Files, name: &Path, rel: &Path) {
-        if let Some(entry) = self.listing.get(rel) {
-            self.source.register(files, name, entry);
-        }
     }
 
     /// The per-file phase for every file not served by the cache, in parallel. Each result may

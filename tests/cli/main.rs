@@ -1,5 +1,6 @@
 //! One integration-test binary for the whole CLI: a module per command, sharing `util`.
 
+mod cache;
 mod cli_shape;
 mod deps;
 mod explain;
@@ -10,6 +11,7 @@ mod list;
 mod new;
 mod schema;
 mod show;
+mod sources;
 mod util;
 mod validate;
 mod yaml_front;
