@@ -102,6 +102,6 @@ fn a_registry_at_a_git_revision_is_read_from_blobs() {
     // The working tree: clean.
     assert!(modreg::validate::run(&load(&s.registry(), Source::WorkTree)).diagnostics.is_empty());
     // An unknown revision is a usage error naming it.
-    let err = GitTree::at(&s.registry(), "no-such-rev").err().expect("an error").to_string();
+    let err = GitTree::at(&s.registry(), "no-such-rev").expect_err("an error").to_string();
     assert!(err.contains("no-such-rev"), "{err}");
 }
