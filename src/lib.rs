@@ -10,9 +10,12 @@
 //! - [`registry`] finds the registry, reads it from a source (the working tree, a git revision,
 //!   a candidate overlay), runs the per-file phase in parallel behind the parse cache, and
 //!   builds the indexes; [`git`] is the only module that runs `git`;
-//! - [`validate`] and [`graph`] work on the loaded registry;
-//! - [`commands`] (one file per subcommand) turn clap arguments into plain queries and typed
-//!   reports; [`output`] renders them in the chosen `--format`; [`cli`] is the clap edge.
+//! - [`validate`] and [`graph`] work on the loaded registry; [`report`] builds what `list` and
+//!   `show` present from it (with [`health`]);
+//! - [`output`] renders typed reports in the chosen `--format`;
+//! - [`commands`] (one file per subcommand) turn clap arguments into plain queries for the
+//!   layers below and pick a renderer; [`cli`] is the clap edge. Nothing else knows clap
+//!   (`tests/cli/layering.rs` holds to that).
 //!
 //! Only `main.rs` writes to the terminal; [`run`] returns what to write.
 
@@ -30,6 +33,7 @@ pub mod health;
 pub mod model;
 pub mod output;
 pub mod registry;
+pub mod report;
 pub mod schema;
 pub mod suggest;
 pub mod validate;

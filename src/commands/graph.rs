@@ -1,5 +1,6 @@
 //! `modreg graph`: the relationships as a picture (DOT, Mermaid, SVG through Graphviz) or as
-//! JSON. The selection logic lives in `graph::view`, the text in `output::{dot, mermaid}`.
+//! JSON. The flags become a [`Selection`]; what it keeps is `graph::view`'s to decide, the text
+//! `output::{dot, mermaid}`'s. Only running Graphviz and writing `--output` happen here.
 
 use std::io::Write as _;
 use std::process::{Command, Stdio};
@@ -37,7 +38,7 @@ pub fn run(ctx: &Context, args: &GraphArgs) -> Result<Output, Error> {
             }
         }
     };
-    if let Some(note) = super::broken_note(reg)
+    if let Some(note) = output::broken_note(&reg.broken)
         && !ctx.quiet
     {
         out = out.note(note);

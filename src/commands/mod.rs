@@ -1,5 +1,7 @@
-//! One file per subcommand. Each takes its clap `Args` and the [`Context`], builds a typed
-//! report from the registry, and hands it to a renderer in `output`. None of them prints.
+//! One file per subcommand, the edge where clap ends: each turns its `Args` into the plain query
+//! a library module takes (`ListFilter`, `graph::deps::Query`, `Selection`), asks it for a typed
+//! report, and picks the renderer in `output` by `--format`. None of them prints, and nothing
+//! below them sees a clap type.
 
 pub mod completions;
 pub mod deps;
@@ -28,17 +30,4 @@ pub fn dispatch(command: Command, ctx: &Context) -> Result<Output, Error> {
         Command::Completions(args) => Ok(completions::run(&args)),
         Command::Explain(args) => explain::run(ctx, &args),
     }
-}
-
-/// The stderr line a data command adds when some manifests could not be loaded.
-pub(crate) fn broken_note(reg: &crate::registry::Registry) -> Option<String> {
-    (!reg.broken.is_empty()).then(|| {
-        format!(
-            "warning: {} manifest{} could not be loaded and {} left out: {}\nhint: run `modreg validate` for details",
-            reg.broken.len(),
-            crate::output::diagnostics::plural(reg.broken.len()),
-            if reg.broken.len() == 1 { "is" } else { "are" },
-            reg.broken.join(", ")
-        )
-    })
 }

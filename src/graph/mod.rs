@@ -2,6 +2,7 @@
 //! edges are declared relationships to modules that exist. Cycles, reachability and
 //! topological order live here so `validate`, `graph`, `deps`, `stats` and `context` agree.
 
+pub mod deps;
 pub mod reach;
 pub mod view;
 
@@ -12,6 +13,18 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::model::RelationType;
 use crate::registry::{Edge, Registry};
+
+/// Which way a walk follows relationships. `deps --reverse` and `graph --direction` both come
+/// down to this (`cli.rs` names the values on the command line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// As declared: from a module to its targets
+    Out,
+    /// Against the declaration: from a module to the modules that point at it
+    In,
+    /// Either way
+    Both,
+}
 
 /// A directed graph over the modules, restricted to some relationship types.
 pub struct RelGraph {

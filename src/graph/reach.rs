@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 
-use crate::cli::Direction;
+use crate::graph::Direction;
 use crate::model::RelationType;
 use crate::registry::Registry;
 

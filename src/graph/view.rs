@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::cli::Direction;
+use crate::graph::Direction;
 use crate::graph::RelGraph;
 use crate::graph::reach::{Walk, walk};
 use crate::model::{ModuleType, RelationType, Status};
@@ -55,12 +55,6 @@ pub enum ForestStep {
     Open { node: usize, level: usize },
     /// Close the cluster opened at `level`.
     Close { level: usize },
-}
-
-/// Indentation for nesting `level`, capped so a deep hierarchy cannot blow up the output.
-pub fn pad(level: usize) -> String {
-    const MAX_INDENT: usize = 16;
-    "  ".repeat(level.min(MAX_INDENT))
 }
 
 impl GraphView<'_> {

@@ -103,6 +103,9 @@ pub enum ModuleType {
     Library,
 }
 
+/// The names of an enum as files spell them, in declaration order, so messages, renderers and
+/// the command line (`cli.rs` offers `ALL` as clap's possible values) all agree. The model itself
+/// knows nothing of clap.
 macro_rules! enum_names {
     ($ty:ty { $($variant:ident => $name:literal),* $(,)? }) => {
         impl $ty {
@@ -115,12 +118,6 @@ macro_rules! enum_names {
         impl std::fmt::Display for $ty {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
-            }
-        }
-        impl clap::ValueEnum for $ty {
-            fn value_variants<'a>() -> &'a [Self] { Self::ALL }
-            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-                Some(clap::builder::PossibleValue::new(self.as_str()))
             }
         }
     };

@@ -1,15 +1,18 @@
 //! The file formats as Rust types: the module manifest, the health snapshot and the settings
 //! file. serde reads and writes them; schemars turns them into the committed JSON Schemas, so the
-//! types are the single source of truth. No I/O here.
+//! types are the single source of truth. No I/O here, and no command line: `cli.rs` offers the
+//! enums' names to clap.
 
 mod health;
 mod json;
 mod manifest;
+mod outline;
 mod settings;
 
 pub use health::*;
 pub use json::{SchemaJson, VersionRequirement};
 pub use manifest::*;
+pub use outline::ConfigKey;
 pub use settings::*;
 
 use schemars::generate::SchemaSettings;
@@ -25,16 +28,20 @@ pub const ID_PATTERN: &str = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$";
 pub const SEMVER_PATTERN: &str = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$";
 
 /// The schemas modreg publishes, by the name `modreg schema NAME` takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SchemaName {
     Module,
     Health,
     Settings,
 }
 
-impl SchemaName {
-    pub const ALL: [SchemaName; 3] = [SchemaName::Module, SchemaName::Health, SchemaName::Settings];
+manifest::enum_names!(SchemaName {
+    Module => "module",
+    Health => "health",
+    Settings => "settings",
+});
 
+impl SchemaName {
     pub fn file_name(self) -> &'static str {
         match self {
             SchemaName::Module => "module.schema.json",

@@ -4,9 +4,9 @@
 
 use std::fmt::Write as _;
 
-use crate::cli::RankDir;
-use crate::graph::view::{ForestStep, GraphView, ViewNode, pad};
+use crate::graph::view::{ForestStep, GraphView, ViewNode};
 use crate::model::{RelationType, Status};
+use crate::output::{RankDir, pad};
 
 pub fn render(view: &GraphView<'_>, rankdir: RankDir) -> String {
     let mut s = String::new();
@@ -14,10 +14,7 @@ pub fn render(view: &GraphView<'_>, rankdir: RankDir) -> String {
     let _ = writeln!(
         s,
         "  graph [rankdir={}, fontname=\"Helvetica\", fontsize=11, nodesep=0.3, ranksep=0.6];",
-        match rankdir {
-            RankDir::Lr => "LR",
-            RankDir::Tb => "TB",
-        }
+        rankdir.as_str()
     );
     let _ = writeln!(s, "  node [shape=box, fontname=\"Helvetica\", fontsize=11];");
     let _ = writeln!(s, "  edge [fontname=\"Helvetica\", fontsize=9, arrowsize=0.7];");

@@ -5,20 +5,13 @@
 
 use std::fmt::Write as _;
 
-use crate::cli::RankDir;
-use crate::graph::view::{ForestStep, GraphView, ViewNode, pad};
+use crate::graph::view::{ForestStep, GraphView, ViewNode};
 use crate::model::{RelationType, Status};
+use crate::output::{RankDir, pad};
 
 pub fn render(view: &GraphView<'_>, rankdir: RankDir) -> String {
     let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "flowchart {}",
-        match rankdir {
-            RankDir::Lr => "LR",
-            RankDir::Tb => "TB",
-        }
-    );
+    let _ = writeln!(s, "flowchart {}", rankdir.as_str());
     for st in Status::ALL {
         let _ = writeln!(s, "  classDef {} {}", class(*st), status_style(*st));
     }

@@ -1,12 +1,17 @@
 //! Renderers: typed reports in, text out. This is the only module (with `main.rs`) that decides
-//! how anything looks; commands pick a renderer by `--format` and return the text.
+//! how anything looks; commands pick a renderer by `--format` and return the text. A report that
+//! has a JSON form is a `Serialize` struct and [`json`] prints it; the other formats have a
+//! module each (one per command for the tables and pages).
 
+pub mod deps;
 pub mod diagnostics;
 pub mod dot;
 pub mod github;
 pub mod junit;
+pub mod list;
 pub mod mermaid;
 pub mod sarif;
+pub mod show;
 pub mod style;
 pub mod table;
 pub mod yaml;
@@ -51,4 +56,45 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> String {
     let mut s = serde_json::to_string_pretty(value).expect("reports serialise to JSON");
     s.push('\n');
     s
+}
+
+/// Which way DOT and Mermaid lay a graph out; both spell it the same (`cli.rs` takes these names
+/// on the command line, in any case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RankDir {
+    /// Left to right
+    Lr,
+    /// Top to bottom
+    Tb,
+}
+
+impl RankDir {
+    /// The name DOT's `rankdir` and Mermaid's `flowchart` take.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RankDir::Lr => "LR",
+            RankDir::Tb => "TB",
+        }
+    }
+}
+
+/// Indentation for nesting `level` in DOT and Mermaid, capped so a deep `part_of` hierarchy
+/// cannot blow up the output.
+pub(crate) fn pad(level: usize) -> String {
+    const MAX_INDENT: usize = 16;
+    "  ".repeat(level.min(MAX_INDENT))
+}
+
+/// The stderr line a data command adds when some manifests could not be loaded (`broken` names
+/// them): its answer leaves those modules out, and the reader should know.
+pub fn broken_note(broken: &[String]) -> Option<String> {
+    (!broken.is_empty()).then(|| {
+        format!(
+            "warning: {} manifest{} could not be loaded and {} left out: {}\nhint: run `modreg validate` for details",
+            broken.len(),
+            diagnostics::plural(broken.len()),
+            if broken.len() == 1 { "is" } else { "are" },
+            broken.join(", ")
+        )
+    })
 }

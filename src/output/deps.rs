@@ -1,0 +1,30 @@
+//! `deps`' table, and the note that stands in for an empty one. JSON serialises the same
+//! [`DepsReport`].
+
+use crate::graph::deps::DepsReport;
+use crate::output::table;
+
+/// One line per module reached, with the path that reaches it.
+pub fn render_table(r: &DepsReport<'_>) -> String {
+    let mut t = table::new(&["id", "depth", "name", "status", "via"]);
+    for m in &r.modules {
+        t.add_row(vec![
+            m.id.to_owned(),
+            m.depth.to_string(),
+            m.name.to_owned(),
+            m.status.to_string(),
+            m.via.join(" → "),
+        ]);
+    }
+    table::finish(&t)
+}
+
+/// The stderr line that explains an empty table (JSON says it with an empty list).
+pub fn empty_note(r: &DepsReport<'_>) -> String {
+    let kinds: Vec<&str> = r.relations.iter().map(|k| k.as_str()).collect();
+    if r.reverse {
+        format!("no module has a {} relationship to `{}`", kinds.join(" or "), r.module)
+    } else {
+        format!("`{}` has no {} relationship", r.module, kinds.join(" or "))
+    }
+}

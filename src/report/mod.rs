@@ -1,0 +1,10 @@
+//! The registry as `list` and `show` present it: rows filtered by metadata, one module's page
+//! with its inverse relationships and health. Each report is a `Serialize` struct (SPEC §8 fixes
+//! its JSON) that `output` renders in any `--format`.
+//!
+//! It sits above `registry` and `health` because it needs both (a row carries the module's
+//! health summary, which `health` computes from a loaded module), and below `commands`, which
+//! only turn flags into the plain queries taken here.
+
+pub mod list;
+pub mod show;
