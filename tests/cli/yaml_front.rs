@@ -188,3 +188,61 @@ mod property {
         }
     }
 }
+
+/// The loader's fast path (`yaml::de` plus the field rules of `schema::constraints`) against
+/// the slow path (tree, full JSON Schema, typed) on every committed registry and fixture:
+/// whatever the fast path accepts, the slow path accepts with an equal value; and every file the
+/// slow path accepts without anchors, the fast path accepts too (so valid files do not pay for
+/// the tree).
+#[test]
+fn fast_path_agrees_with_the_schema() {
+    use modreg::model::{Health, Manifest, SchemaName};
+    use modreg::schema::{self, constraints};
+    use modreg::yaml::de;
+
+    fn slow<T: serde::de::DeserializeOwned>(name: SchemaName, text: &str) -> Option<T> {
+        let doc = yaml::parse(text.as_bytes()).ok()?;
+        if !schema::check(name, &doc, std::path::Path::new("f")).is_empty() {
+            return None;
+        }
+        T::deserialize(&doc.value).ok()
+    }
+
+    let mut files = Vec::new();
+    let mut todo = vec![crate::util::repo().join("registry"), crate::util::repo().join("tests/fixtures")];
+    while let Some(dir) = todo.pop() {
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            let p = e.path();
+            if e.file_type().unwrap().is_dir() {
+                todo.push(p);
+            } else if p.extension().is_some_and(|x| x == "yaml") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let (mut fast_ok, mut checked) = (0, 0);
+    for path in &files {
+        let Ok(bytes) = std::fs::read(path) else { continue };
+        let Ok(text) = yaml::decode(&bytes) else { continue };
+        checked += 1;
+        let anchors = text.contains('&') || text.contains('*');
+        let m = de::from_str::<Manifest>(text).ok().filter(constraints::manifest_ok);
+        let slow_m = slow::<Manifest>(SchemaName::Module, text);
+        if let Some(m) = &m {
+            assert_eq!(Some(m), slow_m.as_ref(), "{}", path.display());
+            fast_ok += 1;
+        } else if slow_m.is_some() {
+            assert!(anchors, "the fast path refused a valid manifest: {}", path.display());
+        }
+        let h = de::from_str::<Health>(text).ok().filter(constraints::health_ok);
+        let slow_h = slow::<Health>(SchemaName::Health, text);
+        if let Some(h) = &h {
+            assert_eq!(Some(h), slow_h.as_ref(), "{}", path.display());
+            fast_ok += 1;
+        } else if slow_h.is_some() {
+            assert!(anchors, "the fast path refused a valid snapshot: {}", path.display());
+        }
+    }
+    assert!(checked > 100 && fast_ok > 40, "checked {checked}, fast {fast_ok}");
+}
