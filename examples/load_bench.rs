@@ -19,6 +19,14 @@ use rayon::prelude::*;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Resident memory now, in MB (Linux), to see what each phase keeps.
+fn rss() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).map(|l| l[6..].trim().to_owned()))
+        .unwrap_or_default()
+}
+
 fn main() {
     let root = PathBuf::from(std::env::args().nth(1).expect("usage: load_bench REGISTRY"));
     let t = Instant::now();
@@ -64,13 +72,21 @@ fn main() {
         .filter_map(|(m, p)| Some(embedded::check(&compiled, p, m.as_ref()?).len()))
         .sum();
     println!("embedded  {:>8.3} s  {found} findings", t.elapsed().as_secs_f64());
+    println!("RSS before load: {}", rss());
+    drop((texts, fast));
+    println!("RSS after dropping the phases' data: {}", rss());
     let cwd = std::env::current_dir().expect("cwd");
     let t = Instant::now();
     let reg = Loader::new(discover(Some(&root), &cwd).expect("location"), Source::WorkTree, None)
         .expect("loader")
         .load()
         .expect("load");
-    println!("load      {:>8.3} s  {} modules", t.elapsed().as_secs_f64(), reg.modules.len());
+    println!(
+        "load      {:>8.3} s  {} modules, RSS now {}",
+        t.elapsed().as_secs_f64(),
+        reg.modules.len(),
+        rss()
+    );
     let t = Instant::now();
     let report = modreg::validate::run(&reg);
     println!("validate  {:>8.3} s  {} diagnostics", t.elapsed().as_secs_f64(), report.diagnostics.len());

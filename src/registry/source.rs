@@ -47,20 +47,33 @@ pub struct Listing {
     pub entries: Vec<Entry>,
 }
 
+/// Path order with the separator below every other byte: the order of `Path::cmp` (component
+/// by component) for the plain relative paths of a listing, at the price of a byte comparison.
+fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    let key = |c: &u8| if *c == b'/' { 0 } else { *c };
+    a.as_os_str().as_encoded_bytes().iter().map(key).cmp(b.as_os_str().as_encoded_bytes().iter().map(key))
+}
+
+/// `path` lies below `dir`.
+fn below(path: &Path, dir: &Path) -> bool {
+    let (p, d) = (path.as_os_str().as_encoded_bytes(), dir.as_os_str().as_encoded_bytes());
+    p.len() > d.len() && p.starts_with(d) && p[d.len()] == b'/'
+}
+
 impl Listing {
     fn sorted(mut entries: Vec<Entry>) -> Listing {
-        entries.sort_by(|a, b| a.path.cmp(&b.path));
+        entries.sort_unstable_by(|a, b| path_order(&a.path, &b.path));
         Listing { entries }
     }
 
     pub fn get(&self, rel: &Path) -> Option<&Entry> {
-        self.entries.binary_search_by(|e| e.path.as_path().cmp(rel)).ok().map(|i| &self.entries[i])
+        self.entries.binary_search_by(|e| path_order(&e.path, rel)).ok().map(|i| &self.entries[i])
     }
 
     /// The entries below `dir` (not `dir` itself), in path order.
     pub fn under<'a>(&'a self, dir: &'a Path) -> impl Iterator<Item = &'a Entry> + 'a {
-        let start = self.entries.partition_point(|e| e.path.as_path() <= dir);
-        self.entries[start..].iter().take_while(move |e| e.path.starts_with(dir))
+        let start = self.entries.partition_point(|e| path_order(&e.path, dir).is_le());
+        self.entries[start..].iter().take_while(move |e| below(&e.path, dir))
     }
 
     /// The entries directly under the root.
@@ -398,4 +411,28 @@ fn lexical(path: &Path) -> Option<PathBuf> {
         }
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listing_order_is_path_order() {
+        let paths = ["a", "a/b", "a/b/c", "a-b", "a-b/x", "a.b", "ab", "a/b-c", "a/b/d", "b", "a0", "a/"];
+        let mut by_path: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+        let mut by_bytes = by_path.clone();
+        by_path.sort();
+        by_bytes.sort_by(|a, b| path_order(a, b));
+        assert_eq!(by_path, by_bytes);
+        let listing = Listing::sorted(
+            ["a", "a/b", "a/b/c", "a-b", "a-b/x", "b"]
+                .iter()
+                .map(|p| Entry { path: p.into(), kind: Kind::File, size: 0, mtime_ns: 0, oid: None })
+                .collect(),
+        );
+        let under: Vec<&Path> = listing.under(Path::new("a")).map(|e| e.path.as_path()).collect();
+        assert_eq!(under, [Path::new("a/b"), Path::new("a/b/c")]);
+        assert!(listing.get(Path::new("a-b/x")).is_some() && listing.get(Path::new("a/x")).is_none());
+    }
 }

@@ -125,6 +125,12 @@ fn compile(
     keep: bool,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Arc<Validator>> {
+    // Most data model schemas use a handful of plain keywords; those are known to be valid
+    // without compiling them, or even building a tree (and are not worth remembering).
+    if !keep && plain::is_plain_text(text) {
+        debug_assert!(build_validator(&serde_json::from_str(text).unwrap_or_default()).is_ok(), "{text}");
+        return None;
+    }
     let known = compiled.get(text);
     match &known {
         Some(Some(validator)) => return Some(Arc::clone(validator)),
@@ -132,13 +138,6 @@ fn compile(
         _ => {}
     }
     let schema: Value = serde_json::from_str(text).unwrap_or(Value::Bool(false));
-    // Most data model schemas use a handful of plain keywords; those are known to be valid
-    // without asking jsonschema to compile them.
-    if !keep && known.is_none() && plain::is_plain(&schema) {
-        debug_assert!(build_validator(&schema).is_ok(), "a plain schema compiles: {text}");
-        compiled.put(text, None);
-        return None;
-    }
     let built = check_and_build(file, what, base, &schema, out)?;
     let validator = keep.then(|| Arc::new(built));
     // A validator is kept once its schema shows up a second time: repeated boilerplate compiles
@@ -386,69 +385,153 @@ fn brief(message: &str) -> String {
 /// wants integers): such a schema is valid without compiling it. Anything else — another
 /// keyword, an odd value — is left to the full check, so this only ever answers "surely valid".
 mod plain {
-    use serde_json::{Map, Value};
+    use std::fmt;
+
+    use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
     const TYPES: &[&str] = &["array", "boolean", "integer", "null", "number", "object", "string"];
 
-    pub(super) fn is_plain(schema: &Value) -> bool {
-        let mut todo = vec![schema];
-        while let Some(node) = todo.pop() {
-            match node {
-                Value::Bool(_) => {}
-                Value::Object(map) => {
-                    if !keywords_ok(map, &mut todo) {
-                        return false;
-                    }
+    /// Whether a schema (as JSON text) is plain, read straight from the text, building nothing.
+    /// Anything unexpected (an error included) answers "not plain".
+    pub(super) fn is_plain_text(text: &str) -> bool {
+        let mut de = serde_json::Deserializer::from_str(text);
+        matches!(Check::Schema.deserialize(&mut de), Ok(true)) && de.end().is_ok()
+    }
+
+    /// What the value under a keyword must be, as a seed that answers whether it is.
+    #[derive(Clone, Copy)]
+    enum Check {
+        Schema,
+        Properties,
+        Type,
+        Required,
+        Array,
+        String,
+        Anything,
+        Number,
+        Positive,
+        Count,
+        Bool,
+    }
+
+    impl Check {
+        fn of(keyword: &str) -> Option<Check> {
+            Some(match keyword {
+                "type" => Check::Type,
+                "properties" => Check::Properties,
+                "items" | "additionalProperties" => Check::Schema,
+                "required" => Check::Required,
+                "enum" | "examples" => Check::Array,
+                "title" | "description" | "$comment" | "format" => Check::String,
+                "default" | "const" => Check::Anything,
+                "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" => Check::Number,
+                "multipleOf" => Check::Positive,
+                "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties" => {
+                    Check::Count
                 }
-                _ => return false,
+                "uniqueItems" | "deprecated" | "readOnly" | "writeOnly" => Check::Bool,
+                _ => return None,
+            })
+        }
+    }
+
+    impl<'de> DeserializeSeed<'de> for Check {
+        type Value = bool;
+
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+            match self {
+                Check::Anything => <IgnoredAny as serde::Deserialize>::deserialize(d).map(|_| true),
+                _ => d.deserialize_any(self),
             }
         }
-        true
     }
 
-    fn keywords_ok<'v>(map: &'v Map<String, Value>, todo: &mut Vec<&'v Value>) -> bool {
-        map.iter().all(|(k, v)| match k.as_str() {
-            "type" => match v {
-                Value::String(t) => TYPES.contains(&t.as_str()),
-                Value::Array(ts) => {
-                    !ts.is_empty()
-                        && ts.iter().all(|t| t.as_str().is_some_and(|t| TYPES.contains(&t)))
-                        && unique(ts)
-                }
-                _ => false,
-            },
-            "properties" => match v {
-                Value::Object(props) => {
-                    todo.extend(props.values());
-                    true
-                }
-                _ => false,
-            },
-            "items" | "additionalProperties" => {
-                todo.push(v);
-                true
-            }
-            "required" => v.as_array().is_some_and(|a| a.iter().all(Value::is_string) && unique(a)),
-            "enum" | "examples" => v.is_array(),
-            "title" | "description" | "$comment" | "format" => v.is_string(),
-            "default" | "const" => true,
-            "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" => v.is_number(),
-            "multipleOf" => v.as_f64().is_some_and(|f| f > 0.0),
-            "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties" => {
-                v.is_u64()
-            }
-            "uniqueItems" | "deprecated" | "readOnly" | "writeOnly" => v.is_boolean(),
-            _ => false,
-        })
-    }
+    impl<'de> Visitor<'de> for Check {
+        type Value = bool;
 
-    fn unique(items: &[Value]) -> bool {
-        items.iter().enumerate().all(|(i, a)| items[..i].iter().all(|b| a != b))
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a plain schema")
+        }
+
+        fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+            Ok(matches!(self, Check::Schema | Check::Bool))
+        }
+
+        fn visit_u64<E>(self, n: u64) -> Result<bool, E> {
+            Ok(matches!(self, Check::Number | Check::Count) || matches!(self, Check::Positive if n > 0))
+        }
+
+        fn visit_i64<E>(self, n: i64) -> Result<bool, E> {
+            // serde_json visits non-negative integers as u64: this one is negative.
+            Ok(matches!(self, Check::Number) || matches!(self, Check::Positive if n > 0))
+        }
+
+        fn visit_f64<E>(self, f: f64) -> Result<bool, E> {
+            Ok(matches!(self, Check::Number) || matches!(self, Check::Positive if f > 0.0))
+        }
+
+        fn visit_str<E>(self, s: &str) -> Result<bool, E> {
+            Ok(match self {
+                Check::String => true,
+                Check::Type => TYPES.contains(&s),
+                _ => false,
+            })
+        }
+
+        fn visit_unit<E>(self) -> Result<bool, E> {
+            Ok(false)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+            match self {
+                Check::Array => {
+                    while seq.next_element::<IgnoredAny>()?.is_some() {}
+                    Ok(true)
+                }
+                Check::Type | Check::Required => {
+                    let mut seen: Vec<String> = Vec::new();
+                    while let Some(s) = seq.next_element::<String>()? {
+                        if seen.contains(&s) || (matches!(self, Check::Type) && !TYPES.contains(&s.as_str()))
+                        {
+                            return Ok(false);
+                        }
+                        seen.push(s);
+                    }
+                    Ok(matches!(self, Check::Required) || !seen.is_empty())
+                }
+                _ => Ok(false),
+            }
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+            match self {
+                Check::Schema => {
+                    while let Some(keyword) = map.next_key::<std::borrow::Cow<'_, str>>()? {
+                        let Some(check) = Check::of(&keyword) else {
+                            return Ok(false);
+                        };
+                        if !map.next_value_seed(check)? {
+                            return Ok(false);
+                        }
+                    }
+                    Ok(true)
+                }
+                Check::Properties => {
+                    while map.next_key::<IgnoredAny>()?.is_some() {
+                        if !map.next_value_seed(Check::Schema)? {
+                            return Ok(false);
+                        }
+                    }
+                    Ok(true)
+                }
+                _ => Ok(false),
+            }
+        }
     }
 
     #[cfg(test)]
     mod tests {
-        use super::is_plain;
+        use super::is_plain_text;
         use crate::schema::build_validator;
         use serde_json::json;
 
@@ -462,7 +545,7 @@ mod plain {
                 json!({"type": "array", "items": {"type": "number", "minimum": 0, "multipleOf": 0.5}, "uniqueItems": true}),
                 json!({"additionalProperties": false, "properties": {"type": {"const": 1}, "$ref": true}}),
             ] {
-                assert!(is_plain(&plain), "{plain}");
+                assert!(is_plain_text(&plain.to_string()), "{plain}");
                 assert!(build_validator(&plain).is_ok(), "{plain}");
             }
             for other in [
@@ -480,7 +563,7 @@ mod plain {
                 json!({"allOf": [{}]}),
                 json!({"items": 3}),
             ] {
-                assert!(!is_plain(&other), "{other}");
+                assert!(!is_plain_text(&other.to_string()), "{other}");
             }
         }
 
@@ -488,7 +571,7 @@ mod plain {
             /// Whatever the recogniser calls plain, jsonschema compiles.
             #[test]
             fn plain_implies_it_compiles(schema in arb_schema()) {
-                if is_plain(&schema) {
+                if is_plain_text(&schema.to_string()) {
                     proptest::prop_assert!(build_validator(&schema).is_ok(), "{}", schema);
                 }
             }

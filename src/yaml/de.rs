@@ -62,8 +62,9 @@ fn bail<T>(why: &str) -> Result<T, Bail> {
 /// Deserialize `T` directly from the events of one YAML document in `text` (already decoded by
 /// [`decode`](super::decode); text `decode` would refuse bails).
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, Bail> {
-    // What `decode` refuses, in case the text did not come through it.
-    if text.len() > MAX_FILE_BYTES || text.contains('\0') {
+    // What `decode` refuses by size. (It also refuses NUL bytes, which the slow path's
+    // `parse_str` accepts where this path does, so the contract holds without looking.)
+    if text.len() > MAX_FILE_BYTES {
         return bail("not decoded text");
     }
     let mut reader =
@@ -144,7 +145,7 @@ impl<'a> Reader<'a> {
             return bail("tag");
         }
         self.count()?;
-        match Scalar::parse_from_cow_and_metadata(value, style, None) {
+        match super::resolve(value, style, None) {
             Some(scalar) => Ok(scalar),
             None => bail("unresolved scalar"),
         }
@@ -191,8 +192,9 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'_> {
                         // The slow path keeps NaN and infinities as strings.
                         if f.is_finite() { visitor.visit_f64(f) } else { bail("non-finite float") }
                     }
-                    Scalar::String(Cow::Borrowed(s)) => visitor.visit_str(s),
-                    Scalar::String(Cow::Owned(s)) => visitor.visit_string(s),
+                    // Not `visit_string` for an owned one: saphyr's scalar buffers carry spare
+                    // capacity, which the model would keep for the life of the registry.
+                    Scalar::String(s) => visitor.visit_str(&s),
                 }
             }
             Event::SequenceStart(anchor, tag) => {
@@ -217,10 +219,9 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'_> {
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Bail> {
         // No modreg schema accepts an explicit null; the slow path reports it.
         let null = match self.peek()? {
-            Event::Scalar(value, style, _, None) => matches!(
-                Scalar::parse_from_cow_and_metadata(Cow::Borrowed(value.as_ref()), *style, None),
-                Some(Scalar::Null)
-            ),
+            Event::Scalar(value, style, _, None) => {
+                matches!(super::resolve(Cow::Borrowed(value.as_ref()), *style, None), Some(Scalar::Null))
+            }
             _ => false,
         };
         if null { bail("explicit null") } else { visitor.visit_some(self) }

@@ -171,7 +171,10 @@ pub fn decode(bytes: &[u8]) -> Result<&str, YamlError> {
         )
         .hint("a manifest describes a module; move large content into docs files"));
     }
-    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+    // `contains` on bytes is a vectorised search; the position is wanted only when found.
+    if bytes.contains(&0)
+        && let Some(at) = bytes.iter().position(|&b| b == 0)
+    {
         return Err(YamlError::new(
             YamlErrorKind::Encoding,
             pos_of_byte(bytes, at),
@@ -282,11 +285,10 @@ pub fn parse_str(text: &str) -> Result<Document, YamlError> {
                     return Err(unsupported_tag(pos, &t.handle, &t.suffix));
                 }
                 let tagged = tag.as_ref().map(|t| (t.handle.clone(), t.suffix.clone()));
-                let scalar =
-                    Scalar::parse_from_cow_and_metadata(v, style, tag.as_ref()).ok_or_else(|| {
-                        let (h, s) = tagged.unwrap_or_default();
-                        unsupported_tag(pos, &h, &s)
-                    })?;
+                let scalar = resolve(v, style, tag.as_ref()).ok_or_else(|| {
+                    let (h, s) = tagged.unwrap_or_default();
+                    unsupported_tag(pos, &h, &s)
+                })?;
                 Some((scalar_to_json(scalar), SpanTree::Scalar(pos), anchor, 1))
             }
             Event::SequenceStart(anchor, tag) => {
@@ -408,6 +410,32 @@ fn attach(
     Ok(())
 }
 
+/// Resolve a scalar by the YAML 1.2 core schema, as saphyr does, with a shortcut for the
+/// common case: a plain scalar that starts with a letter (other than those of `null`, `true`
+/// and `false`) or with any character no number starts with can only be a string, and saphyr
+/// would try to read it as an integer and a float first. Both front ends resolve through here.
+pub(crate) fn resolve<'a>(
+    v: Cow<'a, str>,
+    style: saphyr_parser::ScalarStyle,
+    tag: Option<&Cow<'a, saphyr_parser::Tag>>,
+) -> Option<Scalar<'a>> {
+    if tag.is_none() && style == saphyr_parser::ScalarStyle::Plain {
+        match v.as_bytes().first() {
+            Some(b'n' | b'N' | b't' | b'T' | b'f' | b'F') => {
+                return Some(match v.as_ref() {
+                    "null" | "Null" | "NULL" => Scalar::Null,
+                    "true" | "True" | "TRUE" => Scalar::Boolean(true),
+                    "false" | "False" | "FALSE" => Scalar::Boolean(false),
+                    _ => Scalar::String(v),
+                });
+            }
+            Some(b'-' | b'+' | b'.' | b'0'..=b'9' | b'~') | None => {}
+            Some(_) => return Some(Scalar::String(v)),
+        }
+    }
+    Scalar::parse_from_cow_and_metadata(v, style, tag)
+}
+
 fn scalar_to_json(scalar: Scalar<'_>) -> Value {
     match scalar {
         Scalar::Null => Value::Null,
@@ -457,4 +485,94 @@ fn alias_limit(pos: Pos) -> YamlError {
 fn unsupported_tag(pos: Pos, handle: &str, suffix: &str) -> YamlError {
     YamlError::new(YamlErrorKind::Unsupported, pos, format!("unsupported YAML tag `{handle}{suffix}`"))
         .hint("manifests use plain YAML values; remove the tag")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use saphyr::Scalar;
+    use saphyr_parser::ScalarStyle;
+
+    /// The shortcut resolves exactly as saphyr does.
+    #[test]
+    fn resolve_agrees_with_saphyr() {
+        let words = [
+            "",
+            "~",
+            "null",
+            "Null",
+            "NULL",
+            "nul",
+            "nulls",
+            "true",
+            "True",
+            "TRUE",
+            "tRUE",
+            "false",
+            "False",
+            "FALSE",
+            "f",
+            "n",
+            "t",
+            "name",
+            "type",
+            "target",
+            "Fals",
+            "0",
+            "-1",
+            "+1",
+            "0x1f",
+            "0o17",
+            "1.5",
+            "-.5",
+            ".5",
+            "1e3",
+            ".inf",
+            "-.Inf",
+            ".nan",
+            "inf",
+            "Infinity",
+            "nan",
+            "NaN",
+            "e5",
+            "E5",
+            "_1",
+            "/api/x/{id}",
+            "a1",
+            "ü",
+            "名前",
+            "1.4.0",
+            "v1",
+            "yes",
+            "no",
+            "on",
+            "off",
+            "2025-01-01T00:00:00Z",
+            "12:30",
+            "1_000",
+            "0b1",
+            "+",
+            "-",
+            ".",
+            "..",
+            "-a",
+        ];
+        for w in words {
+            for style in [ScalarStyle::Plain, ScalarStyle::SingleQuoted, ScalarStyle::DoubleQuoted] {
+                let ours = super::resolve(Cow::Borrowed(w), style, None);
+                let theirs = Scalar::parse_from_cow_and_metadata(Cow::Borrowed(w), style, None);
+                assert_eq!(format!("{ours:?}"), format!("{theirs:?}"), "{w:?} {style:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn resolve_agrees_with_saphyr_on_anything(w in "[-+.~0-9a-zA-Z_ /:]{0,8}") {
+            let ours = super::resolve(Cow::Borrowed(&w), ScalarStyle::Plain, None);
+            let theirs = Scalar::parse_from_cow_and_metadata(Cow::Borrowed(&w), ScalarStyle::Plain, None);
+            proptest::prop_assert_eq!(format!("{ours:?}"), format!("{theirs:?}"));
+        }
+    }
 }
