@@ -1,37 +1,41 @@
 //! The parse cache (SPEC §9, after ruff's `.ruff_cache` and uv's `CachedByTimestamp`): the
 //! result of the per-file phase — the typed manifest or snapshot, and that file's diagnostics —
-//! for every file of a registry, in one file under `.modreg-cache/`, plus the last full
-//! validation report with a fingerprint of everything it was computed from.
+//! for every file of a registry, in one file under `.modreg-cache/`; and beside it the last
+//! full validation report with a fingerprint of everything it was computed from.
 //!
 //! Why an entry is fresh: the file's relative path, size and modification time (ns) equal what
 //! was recorded, and the file was not modified in or after the second the recording run began
 //! (a "racily clean" file may have changed again within the file system's timestamp
-//! resolution, so it is read again, as git does). The whole cache is ignored when it was
-//! written by another modreg version, cache format or schema set, or for another registry
-//! path, and when it cannot be read or decoded: a cache is never an error.
+//! resolution, so it is read again, as git does). A cache written by another modreg version,
+//! cache format or schema set, or for another registry path, is ignored, as is one that cannot
+//! be read or decoded: a cache is never an error. Paths inside the cache are relative to the
+//! registry, so running modreg from another directory (which names the files differently)
+//! still finds it.
 //!
-//! Layout: a magic number, a header, the report, then the entries in [`CHUNKS`] chunks (by a
-//! hash of the path). A run whose report is still good reads no further than the report; a
-//! run that loads decodes the chunks in parallel, and one that re-parsed a few files
-//! re-encodes only their chunks and copies the others' bytes. MessagePack (rmp-serde) with field names, so optional fields
-//! round-trip; the writer is not human-readable, so embedded schemas are stored as their text.
+//! Entries are sorted by path and framed one by one, in chunks that decode in parallel. The
+//! entries file is rewritten only when more than a few files changed: a run that re-parsed one
+//! edited file keeps the cache as it is and re-parses that file again next time (microseconds)
+//! rather than rewriting tens of megabytes. A run whose report is still good reads only the
+//! report file. MessagePack (rmp-serde) with field names, so optional fields round-trip; the
+//! writer is not human-readable, so embedded schemas are stored as their text.
 
-use std::collections::HashMap;
 use std::io::{Read as _, Write as _};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::source::Entry;
+use super::source::{Entry, Kind, path_order};
 use crate::diag::{Diagnostic, Report};
 use crate::fsutil::{self, Existing};
 use crate::model::{Health, Manifest};
 
-const MAGIC: &[u8; 8] = b"MODREGC\x01";
+const ENTRIES_MAGIC: &[u8; 8] = b"MODREGE\x01";
+const REPORT_MAGIC: &[u8; 8] = b"MODREGR\x01";
 /// Bumped whenever the encoding of an entry changes without the schemas changing.
-const FORMAT: u32 = 1;
-/// Entries are spread over this many independently encoded chunks.
+const FORMAT: u32 = 3;
+/// Entries are written in this many chunks, decoded in parallel.
 const CHUNKS: usize = 64;
 /// The largest cache file read back (a registry of 100,000 modules is ~400 MB of YAML).
 const MAX_CACHE_BYTES: usize = 2 << 30;
@@ -46,22 +50,33 @@ const SCHEMAS: u64 = fnv(&[
 
 /// FNV-1a, 64 bit: stable across platforms and Rust releases, as an on-disk key must be.
 pub const fn fnv(parts: &[&[u8]]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut hash = Fnv::new();
     let mut p = 0;
     while p < parts.len() {
-        let bytes = parts[p];
-        let mut i = 0;
-        while i < bytes.len() {
-            hash ^= bytes[i] as u64;
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-            i += 1;
-        }
-        // A separator, so ("ab", "c") and ("a", "bc") differ.
-        hash ^= 0xff;
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        hash = hash.bytes(parts[p]).bytes(&[0xff]);
         p += 1;
     }
-    hash
+    hash.0
+}
+
+/// A running FNV-1a hash.
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Fnv {
+    const fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    const fn bytes(mut self, bytes: &[u8]) -> Fnv {
+        let mut i = 0;
+        while i < bytes.len() {
+            self.0 ^= bytes[i] as u64;
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+            i += 1;
+        }
+        self
+    }
 }
 
 /// The outcome of the per-file phase for one file: its typed value when it loaded, and its
@@ -88,14 +103,6 @@ struct Stored {
     outcome: FileOutcome,
 }
 
-/// One old entry, decoded.
-struct Old {
-    chunk: usize,
-    size: u64,
-    mtime_ns: i64,
-    outcome: FileOutcome,
-}
-
 /// A validation report as `validate` computed it, before `PATH...`, `--strict` and formats.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StoredReport {
@@ -104,40 +111,45 @@ pub struct StoredReport {
     pub report: Report,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
 struct Header {
     version: String,
     format: u32,
     schemas: u64,
-    /// The registry as diagnostics name it: cached diagnostics carry paths below it.
-    root: PathBuf,
-    /// When the run that wrote the cache started, before it looked at any file.
+    /// When the run that wrote the file started, before it looked at any file.
     started_ns: i64,
+}
+
+/// One entry of the previous run, decoded, with where its bytes lie in the old file.
+struct Old {
+    path: PathBuf,
+    size: u64,
+    mtime_ns: i64,
+    /// Taken by this run (then `None`), or not yet.
+    outcome: Option<FileOutcome>,
+    bytes: Range<usize>,
+    /// Reused by this run: its bytes go into a rewritten file as they are.
+    kept: bool,
 }
 
 /// The cache of one registry, opened for a run.
 pub struct Cache {
-    file: PathBuf,
     dir: PathBuf,
+    entries_file: PathBuf,
+    report_file: PathBuf,
+    /// The registry as diagnostics name it in this run; the cache stores paths below it.
     root: PathBuf,
-    /// When this run started; recorded as the new cache's time.
+    /// When this run started; recorded as the new files' time.
     now_ns: i64,
-    /// Entries of the previous run not yet taken, by path.
-    old: HashMap<PathBuf, Old>,
-    /// The open cache file, positioned after the report, until the entries are decoded.
+    /// The entries file, positioned after its header, until the entries are decoded.
     rest: Option<std::fs::File>,
-    /// The old chunks' bytes, and where each chunk lies in them: copied when none of its
-    /// entries changed, decoded again to rebuild it when some did.
-    raw: Vec<u8>,
-    chunks: Vec<Option<std::ops::Range<usize>>>,
-    /// How many entries each old chunk had.
-    counts: Vec<usize>,
     old_started_ns: i64,
+    /// The old entries' bytes, and the entries sorted by path.
+    raw: Vec<u8>,
+    old: Vec<Old>,
+    /// Entries this run computed, encoded: (path, bytes).
+    fresh: Vec<(PathBuf, Vec<u8>)>,
     report: Option<StoredReport>,
-    /// Old entries this run reused, by chunk.
-    kept: Vec<Vec<PathBuf>>,
-    /// Entries this run computed, already encoded, by chunk.
-    fresh: Vec<Vec<Vec<u8>>>,
     report_dirty: bool,
 }
 
@@ -145,61 +157,49 @@ impl Cache {
     /// Open the cache for the registry displayed as `root` (found at `abs_root`) under `dir`.
     /// Never fails: an unreadable, foreign or damaged cache is an empty one.
     pub fn open(dir: &Path, abs_root: &Path, root: &Path) -> Cache {
-        let name = format!("registry-{:016x}.bin", fnv(&[abs_root.as_os_str().as_encoded_bytes()]));
+        let key = format!("{:016x}", fnv(&[abs_root.as_os_str().as_encoded_bytes()]));
         let mut cache = Cache {
-            file: dir.join(name),
             dir: dir.to_path_buf(),
+            entries_file: dir.join(format!("registry-{key}.bin")),
+            report_file: dir.join(format!("report-{key}.bin")),
             root: root.to_path_buf(),
             now_ns: now_ns(),
-            old: HashMap::new(),
             rest: None,
-            raw: Vec::new(),
-            chunks: vec![None; CHUNKS],
-            counts: vec![0; CHUNKS],
             old_started_ns: 0,
+            raw: Vec::new(),
+            old: Vec::new(),
+            fresh: Vec::new(),
             report: None,
-            kept: vec![Vec::new(); CHUNKS],
-            fresh: vec![Vec::new(); CHUNKS],
             report_dirty: false,
         };
-        cache.read_head();
+        if let Some((file, header)) = cache.open_file(&cache.entries_file, ENTRIES_MAGIC) {
+            cache.old_started_ns = header.started_ns;
+            cache.rest = Some(file);
+        }
+        if let Some((mut file, _)) = cache.open_file(&cache.report_file, REPORT_MAGIC) {
+            cache.report = read_frame(&mut file).and_then(|b| rmp_serde::from_slice(&b).ok());
+        }
         cache
     }
 
-    /// Read the header and the report; keep the file open for the entries. On any problem,
-    /// leave the cache empty.
-    fn read_head(&mut self) {
-        let Ok(Some(mut file)) = open_regular(&self.file) else {
-            return;
-        };
-        let mut magic = [0u8; 8];
-        if file.read_exact(&mut magic).is_err() || &magic != MAGIC {
-            return;
+    /// A cache file of ours, positioned after its header.
+    fn open_file(&self, path: &Path, magic: &[u8; 8]) -> Option<(std::fs::File, Header)> {
+        let mut file = open_regular(path).ok()??;
+        let mut found = [0u8; 8];
+        file.read_exact(&mut found).ok()?;
+        if &found != magic {
+            return None;
         }
-        let Some(header) = read_frame(&mut file) else {
-            return;
-        };
-        let Ok(header) = rmp_serde::from_slice::<Header>(&header) else {
-            return;
-        };
-        if header.version != env!("CARGO_PKG_VERSION")
-            || header.format != FORMAT
-            || header.schemas != SCHEMAS
-            || header.root != self.root
-        {
-            return;
-        }
-        let Some(report) = read_frame(&mut file) else {
-            return;
-        };
-        self.old_started_ns = header.started_ns;
-        self.report = rmp_serde::from_slice::<Option<StoredReport>>(&report).ok().flatten();
-        self.rest = Some(file);
+        let header: Header = rmp_serde::from_slice(&read_frame(&mut file)?).ok()?;
+        let ours = header.version == env!("CARGO_PKG_VERSION")
+            && header.format == FORMAT
+            && header.schemas == SCHEMAS;
+        ours.then_some((file, header))
     }
 
-    /// Decode every entry of the old cache, in parallel by chunk (once; a load calls it). A
-    /// damaged file leaves no entries.
-    pub fn decode_entries(&mut self) {
+    /// Decode every entry of the old cache, chunks in parallel (once; the first `take` does
+    /// it). A damaged file leaves no entries.
+    fn decode_entries(&mut self) {
         let Some(mut file) = self.rest.take() else {
             return;
         };
@@ -207,23 +207,35 @@ impl Cache {
         if (&mut file).take(MAX_CACHE_BYTES as u64).read_to_end(&mut raw).is_err() {
             return;
         }
-        let Some(ranges) = chunk_ranges(&raw) else {
+        let Some(chunks) = frames(&raw, 0..raw.len()) else {
             return;
         };
-        let decoded: Option<Vec<Vec<Stored>>> =
-            ranges.par_iter().map(|r| rmp_serde::from_slice(&raw[r.clone()]).ok()).collect();
-        let Some(decoded) = decoded else {
+        let decoded: Option<Vec<Vec<Old>>> = chunks
+            .into_par_iter()
+            .map(|chunk| {
+                frames(&raw, chunk)?
+                    .into_iter()
+                    .map(|r| {
+                        let e: Stored = rmp_serde::from_slice(&raw[r.clone()]).ok()?;
+                        Some(Old {
+                            path: e.path,
+                            size: e.size,
+                            mtime_ns: e.mtime_ns,
+                            outcome: Some(e.outcome),
+                            bytes: r,
+                            kept: false,
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let Some(old) = decoded.map(|d| d.into_iter().flatten().collect::<Vec<Old>>()) else {
             return;
         };
-        self.old.reserve(decoded.iter().map(Vec::len).sum());
-        for (chunk, (entries, range)) in decoded.into_iter().zip(ranges).enumerate() {
-            self.counts[chunk] = entries.len();
-            self.chunks[chunk] = Some(range);
-            for e in entries {
-                self.old
-                    .insert(e.path, Old { chunk, size: e.size, mtime_ns: e.mtime_ns, outcome: e.outcome });
-            }
+        if old.windows(2).any(|w| path_order(&w[0].path, &w[1].path).is_ge()) {
+            return;
         }
+        self.old = old;
         self.raw = raw;
     }
 
@@ -236,16 +248,25 @@ impl Cache {
     /// The cached outcome of a file, when it is fresh (same size and time, not racy).
     pub fn take(&mut self, entry: &Entry) -> Option<FileOutcome> {
         self.decode_entries();
-        let old = self.old.remove(&entry.path)?;
-        if old.size != entry.size || old.mtime_ns != entry.mtime_ns || self.racy(entry.mtime_ns) {
+        let i = self.old.binary_search_by(|o| path_order(&o.path, &entry.path)).ok()?;
+        let racy = self.racy(entry.mtime_ns);
+        let old = &mut self.old[i];
+        if old.size != entry.size || old.mtime_ns != entry.mtime_ns || racy {
             return None;
         }
-        self.kept[old.chunk].push(entry.path.clone());
-        Some(old.outcome)
+        old.kept = true;
+        let mut outcome = old.outcome.take()?;
+        let diagnostics = match &mut outcome {
+            FileOutcome::Manifest(o) => &mut o.diagnostics,
+            FileOutcome::Health(o) => &mut o.diagnostics,
+        };
+        rebase(diagnostics, Path::new(""), &self.root);
+        Some(outcome)
     }
 
-    /// A newly computed outcome, encoded for [`Cache::put`] (callable from any thread).
-    pub fn encode(entry: &Entry, outcome: &FileOutcome) -> Option<Vec<u8>> {
+    /// A newly computed outcome, encoded for [`Cache::put`] (callable from any thread). `root`
+    /// is the registry as the outcome's diagnostics name it.
+    pub fn encode(entry: &Entry, outcome: &FileOutcome, root: &Path) -> Option<Vec<u8>> {
         #[derive(Serialize)]
         struct StoredRef<'a> {
             path: &'a Path,
@@ -253,6 +274,23 @@ impl Cache {
             mtime_ns: i64,
             outcome: &'a FileOutcome,
         }
+        let diagnostics = match outcome {
+            FileOutcome::Manifest(o) => &o.diagnostics,
+            FileOutcome::Health(o) => &o.diagnostics,
+        };
+        // Most files have no findings: only the others pay for a copy with relative paths.
+        let relative;
+        let outcome = if diagnostics.is_empty() {
+            outcome
+        } else {
+            let mut copy = outcome.clone();
+            match &mut copy {
+                FileOutcome::Manifest(o) => rebase(&mut o.diagnostics, root, Path::new("")),
+                FileOutcome::Health(o) => rebase(&mut o.diagnostics, root, Path::new("")),
+            }
+            relative = copy;
+            &relative
+        };
         rmp_serde::to_vec_named(&StoredRef {
             path: &entry.path,
             size: entry.size,
@@ -264,30 +302,29 @@ impl Cache {
 
     /// Record a file's newly computed outcome, as [`Cache::encode`] made it.
     pub fn put(&mut self, entry: &Entry, encoded: Vec<u8>) {
-        self.fresh[chunk_of(&entry.path)].push(encoded);
+        self.fresh.push((entry.path.clone(), encoded));
     }
 
     /// A fingerprint of every input of a validation: the modreg build, the registry's entries
     /// (paths, kinds, sizes, times) and the settings. `None` when some entry is racy or is a
     /// link (whose target may change without the link changing): no report is trusted then.
     pub fn fingerprint(&self, entries: &[Entry], settings: &[u8]) -> Option<u64> {
-        let mut parts: Vec<Vec<u8>> = Vec::with_capacity(entries.len() + 4);
-        parts.push(env!("CARGO_PKG_VERSION").as_bytes().to_vec());
-        parts.push(SCHEMAS.to_le_bytes().to_vec());
-        parts.push(self.root.as_os_str().as_encoded_bytes().to_vec());
-        parts.push(settings.to_vec());
+        let mut h = Fnv::new()
+            .bytes(env!("CARGO_PKG_VERSION").as_bytes())
+            .bytes(&SCHEMAS.to_le_bytes())
+            .bytes(settings);
         for e in entries {
-            if e.kind == super::source::Kind::Symlink || self.racy_now(e.mtime_ns) {
+            if e.kind == Kind::Symlink || self.racy_now(e.mtime_ns) {
                 return None;
             }
-            let mut p = e.path.as_os_str().as_encoded_bytes().to_vec();
-            p.extend_from_slice(&[e.kind as u8]);
-            p.extend_from_slice(&e.size.to_le_bytes());
-            p.extend_from_slice(&e.mtime_ns.to_le_bytes());
-            parts.push(p);
+            h = h
+                .bytes(&[0])
+                .bytes(e.path.as_os_str().as_encoded_bytes())
+                .bytes(&[0, e.kind as u8])
+                .bytes(&e.size.to_le_bytes())
+                .bytes(&e.mtime_ns.to_le_bytes());
         }
-        let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
-        Some(fnv(&refs))
+        Some(h.0)
     }
 
     /// Racy relative to this run: modified in the second this run started or later.
@@ -296,80 +333,108 @@ impl Cache {
     }
 
     /// The previous run's report, when it was computed from exactly these inputs.
-    pub fn report(&self, fingerprint: Option<u64>) -> Option<&Report> {
+    pub fn report(&self, fingerprint: Option<u64>) -> Option<Report> {
         let fp = fingerprint?;
-        self.report.as_ref().filter(|r| r.fingerprint == fp).map(|r| &r.report)
+        let mut report = self.report.as_ref().filter(|r| r.fingerprint == fp)?.report.clone();
+        rebase(&mut report.diagnostics, Path::new(""), &self.root);
+        for m in &mut report.manifests {
+            m.file = self.root.join(&m.file);
+        }
+        Some(report)
     }
 
     pub fn put_report(&mut self, fingerprint: Option<u64>, report: &Report) {
         if let Some(fingerprint) = fingerprint {
-            self.report = Some(StoredReport { fingerprint, report: report.clone() });
+            let mut report = report.clone();
+            rebase(&mut report.diagnostics, &self.root, Path::new(""));
+            for m in &mut report.manifests {
+                if let Ok(rest) = m.file.strip_prefix(&self.root) {
+                    m.file = rest.to_path_buf();
+                }
+            }
+            self.report = Some(StoredReport { fingerprint, report });
             self.report_dirty = true;
         }
     }
 
-    /// Write the cache when this run changed it: atomically, with the cache directory's
-    /// `.gitignore` and `CACHEDIR.TAG`. Any failure (a read-only checkout) is ignored. Call it
-    /// after a load, which takes or puts every file: an entry not taken is dropped.
+    /// Write what this run changed, after a load (which takes or puts every file): the report
+    /// when there is a new one; the entries when more than a few files were parsed again or
+    /// are gone. Atomically, with the cache directory's `.gitignore` and `CACHEDIR.TAG`. Any
+    /// failure (a read-only checkout) is ignored.
     pub fn save(self) {
-        // A chunk is unchanged when every one of its old entries was reused and nothing new
-        // joined it; old entries not taken belong to files that are gone or changed.
-        let dirty: Vec<bool> =
-            (0..CHUNKS).map(|c| !self.fresh[c].is_empty() || self.kept[c].len() != self.counts[c]).collect();
-        if !dirty.iter().any(|&d| d) && !self.report_dirty {
+        let gone = self.old.iter().filter(|o| !o.kept).count();
+        let changed = self.fresh.len() + gone;
+        let kept = self.old.len() - gone;
+        // A few changed files cost microseconds each to parse again next time; rewriting the
+        // cache costs a pass over all of it.
+        let rewrite = changed > (kept / 100).max(32) || (kept == 0 && changed > 0);
+        if !rewrite && !self.report_dirty {
             return;
         }
-        let _ = self.write(&dirty);
+        if std::fs::create_dir_all(&self.dir).is_err() {
+            return;
+        }
+        mark_cache_dir(&self.dir);
+        if rewrite {
+            let _ = self.write_entries();
+        }
+        if self.report_dirty {
+            let _ = self.write_report();
+        }
     }
 
-    fn write(&self, dirty: &[bool]) -> Option<()> {
-        std::fs::create_dir_all(&self.dir).ok()?;
-        mark_cache_dir(&self.dir);
-        let header = rmp_serde::to_vec_named(&Header {
+    fn header(&self) -> Option<Vec<u8>> {
+        rmp_serde::to_vec_named(&Header {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             format: FORMAT,
             schemas: SCHEMAS,
-            root: self.root.clone(),
             started_ns: self.now_ns,
         })
-        .ok()?;
-        let chunks: Vec<Option<Vec<u8>>> =
-            (0..CHUNKS).into_par_iter().map(|c| self.chunk_bytes(c, dirty[c])).collect();
-        let report = rmp_serde::to_vec_named(&self.report).ok()?;
-        let mut out = Vec::with_capacity(chunks.iter().flatten().map(Vec::len).sum::<usize>() + 1024);
-        out.extend_from_slice(MAGIC);
-        frame(&mut out, &header)?;
-        frame(&mut out, &report)?;
-        for c in &chunks {
-            frame(&mut out, c.as_ref()?)?;
-        }
-        // No fsync: a cache lost in a crash is rebuilt, and a torn one fails to decode.
-        write_atomic_nosync(&self.file, &out).ok()
+        .ok()
     }
 
-    /// The bytes of chunk `c` for the new cache: the old bytes when nothing in it changed, else
-    /// a MessagePack array of the reused old entries (decoded again from the old bytes) and the
-    /// new ones.
-    fn chunk_bytes(&self, c: usize, dirty: bool) -> Option<Vec<u8>> {
-        let raw = self.chunks[c].clone().map(|r| &self.raw[r]);
-        if !dirty && let Some(raw) = raw {
-            return Some(raw.to_vec());
-        }
-        let mut kept: Vec<Vec<u8>> = Vec::new();
-        if !self.kept[c].is_empty() {
-            let old: Vec<Stored> = rmp_serde::from_slice(raw?).ok()?;
-            let wanted: std::collections::HashSet<&PathBuf> = self.kept[c].iter().collect();
-            for e in old.iter().filter(|e| wanted.contains(&e.path)) {
-                kept.push(rmp_serde::to_vec_named(e).ok()?);
+    /// Every kept old entry (its bytes as they were) and every fresh one, sorted by path, in
+    /// chunks of about equal count.
+    fn write_entries(&self) -> Option<()> {
+        let mut all: Vec<(&Path, &[u8])> = self
+            .old
+            .iter()
+            .filter(|o| o.kept)
+            .map(|o| (o.path.as_path(), &self.raw[o.bytes.clone()]))
+            .chain(self.fresh.iter().map(|(p, b)| (p.as_path(), b.as_slice())))
+            .collect();
+        all.sort_by(|a, b| path_order(a.0, b.0));
+        let mut out = Vec::with_capacity(all.iter().map(|e| e.1.len() + 4).sum::<usize>() + CHUNKS * 4 + 256);
+        out.extend_from_slice(ENTRIES_MAGIC);
+        frame(&mut out, &self.header()?)?;
+        let per = all.len().div_ceil(CHUNKS).max(1);
+        for chunk in all.chunks(per) {
+            let len: usize = chunk.iter().map(|e| e.1.len() + 4).sum();
+            out.extend_from_slice(&u32::try_from(len).ok()?.to_le_bytes());
+            for (_, bytes) in chunk {
+                frame(&mut out, bytes)?;
             }
         }
-        let n = kept.len() + self.fresh[c].len();
+        // No fsync: a cache lost in a crash is rebuilt, and a torn one fails to decode.
+        write_atomic_nosync(&self.entries_file, &out).ok()
+    }
+
+    fn write_report(&self) -> Option<()> {
         let mut out = Vec::new();
-        rmp::encode::write_array_len(&mut out, u32::try_from(n).ok()?).ok()?;
-        for e in kept.iter().chain(&self.fresh[c]) {
-            out.extend_from_slice(e);
+        out.extend_from_slice(REPORT_MAGIC);
+        frame(&mut out, &self.header()?)?;
+        frame(&mut out, &rmp_serde::to_vec_named(self.report.as_ref()?).ok()?)?;
+        write_atomic_nosync(&self.report_file, &out).ok()
+    }
+}
+
+/// Move diagnostics' files from below `from` to below `to` (the cache stores them relative to
+/// the registry, which `Path::new("")` stands for). Files elsewhere keep their path.
+fn rebase(diags: &mut [Diagnostic], from: &Path, to: &Path) {
+    for d in diags {
+        if let Ok(rest) = d.file.strip_prefix(from) {
+            d.file = to.join(rest);
         }
-        Some(out)
     }
 }
 
@@ -377,6 +442,21 @@ fn frame(out: &mut Vec<u8>, bytes: &[u8]) -> Option<()> {
     out.extend_from_slice(&u32::try_from(bytes.len()).ok()?.to_le_bytes());
     out.extend_from_slice(bytes);
     Some(())
+}
+
+/// The frames (a `u32` length, then that many bytes) that exactly fill `within` of `raw`, as
+/// the ranges of their contents; `None` when they do not.
+fn frames(raw: &[u8], within: Range<usize>) -> Option<Vec<Range<usize>>> {
+    let mut out = Vec::new();
+    let mut at = within.start;
+    while at < within.end {
+        let len = u32::from_le_bytes(raw.get(at..at + 4)?.try_into().ok()?) as usize;
+        let start = at + 4;
+        let end = start.checked_add(len).filter(|&e| e <= within.end)?;
+        out.push(start..end);
+        at = end;
+    }
+    Some(out)
 }
 
 /// Open a regular file (no links, nothing that could block); `Ok(None)` when it is not there.
@@ -400,25 +480,6 @@ fn read_frame(file: &mut std::fs::File) -> Option<Vec<u8>> {
     let mut buf = Vec::new();
     file.take(len as u64).read_to_end(&mut buf).ok()?;
     (buf.len() == len).then_some(buf)
-}
-
-/// Where each of the [`CHUNKS`] framed chunks lies in `raw` — or `None` when `raw` is not
-/// exactly that many whole frames.
-fn chunk_ranges(raw: &[u8]) -> Option<Vec<std::ops::Range<usize>>> {
-    let mut ranges = Vec::with_capacity(CHUNKS);
-    let mut at = 0usize;
-    for _ in 0..CHUNKS {
-        let len = u32::from_le_bytes(raw.get(at..at + 4)?.try_into().ok()?) as usize;
-        let start = at + 4;
-        let end = start.checked_add(len).filter(|&e| e <= raw.len())?;
-        ranges.push(start..end);
-        at = end;
-    }
-    (at == raw.len()).then_some(ranges)
-}
-
-fn chunk_of(path: &Path) -> usize {
-    (fnv(&[path.as_os_str().as_encoded_bytes()]) % CHUNKS as u64) as usize
 }
 
 fn now_ns() -> i64 {
@@ -488,8 +549,13 @@ mod tests {
         let mut c = Cache::open(dir.path(), Path::new("/abs/registry"), Path::new("registry"));
         c.put_report(Some(42), &report);
         c.save();
+        assert!(dir.path().join("CACHEDIR.TAG").is_file());
         let c = Cache::open(dir.path(), Path::new("/abs/registry"), Path::new("registry"));
-        assert_eq!(c.report(Some(42)), Some(&report));
+        assert_eq!(c.report(Some(42)), Some(report.clone()));
+        // Run from elsewhere, the same registry is named differently: paths follow.
+        let c = Cache::open(dir.path(), Path::new("/abs/registry"), Path::new("../registry"));
+        assert_eq!(c.report(Some(42)).unwrap().manifests[0].file, Path::new("../registry/a/module.yaml"));
+        let c = Cache::open(dir.path(), Path::new("/abs/registry"), Path::new("registry"));
         assert_eq!(c.report(Some(41)), None);
     }
 }

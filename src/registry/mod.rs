@@ -78,6 +78,17 @@ pub struct Registry {
     pub diagnostics: Vec<Diagnostic>,
     /// Module directories that exist but whose manifest could not be loaded.
     pub broken: Vec<String>,
+    /// How the load went: files read, and how many of them the parse cache served.
+    pub stats: LoadStats,
+}
+
+/// What a load did, for benchmarks and tests of the cache.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadStats {
+    /// Manifests and snapshots the load needed.
+    pub files: usize,
+    /// Of those, served by the parse cache (the rest went through the per-file phase).
+    pub from_cache: usize,
 }
 
 /// Loads a registry from one source, with the parse cache when the source is the working tree.
@@ -132,7 +143,7 @@ impl Loader {
 
     /// The report of the last validation, when it was computed from the same inputs.
     pub fn cached_report(&self, fingerprint: Option<u64>) -> Option<Report> {
-        self.cache.as_ref()?.report(fingerprint).cloned()
+        self.cache.as_ref()?.report(fingerprint)
     }
 
     pub fn store_report(&mut self, fingerprint: Option<u64>, report: &Report) {
@@ -229,6 +240,8 @@ impl Loader {
             slots.push(pair);
         }
 
+        let parsed = todo.len();
+        let from_cache = slots.iter().flatten().filter(|s| matches!(s, Slot::Done(_))).count();
         for (d, f, outcome, encoded) in self.per_file(todo) {
             if let (Some(cache), Some((entry, bytes))) = (self.cache.as_mut(), encoded) {
                 cache.put(&entry, bytes);
@@ -306,7 +319,7 @@ impl Loader {
                 self.source.register(&files, &self.name_of(&e.path), e);
             }
         }
-        let reg = Registry::from_modules(
+        let mut reg = Registry::from_modules(
             self.location.clone(),
             self.source.clone(),
             self.display_root.clone(),
@@ -316,6 +329,7 @@ impl Loader {
             diagnostics,
             broken,
         );
+        reg.stats = LoadStats { files: parsed + from_cache, from_cache };
         Ok(reg)
     }
 
@@ -363,7 +377,7 @@ impl Loader {
                 // became readable.
                 let readable = !matches!(&outcome, FileOutcome::Manifest(o) if o.value.is_none() && o.diagnostics.iter().any(|d| d.code == Code::Io))
                     && !matches!(&outcome, FileOutcome::Health(o) if o.value.is_none() && o.diagnostics.iter().any(|d| d.code == Code::Io));
-                let encoded = (caching && readable).then(|| Cache::encode(&entry, &outcome)).flatten().map(|b| (entry, b));
+                let encoded = (caching && readable).then(|| Cache::encode(&entry, &outcome, &self.display_root)).flatten().map(|b| (entry, b));
                 (d, f, outcome, encoded)
             })
             .collect()
@@ -453,6 +467,7 @@ impl Registry {
             incoming,
             diagnostics,
             broken,
+            stats: LoadStats::default(),
         }
     }
 

@@ -49,7 +49,7 @@ pub struct Listing {
 
 /// Path order with the separator below every other byte: the order of `Path::cmp` (component
 /// by component) for the plain relative paths of a listing, at the price of a byte comparison.
-fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+pub(crate) fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
     let key = |c: &u8| if *c == b'/' { 0 } else { *c };
     a.as_os_str().as_encoded_bytes().iter().map(key).cmp(b.as_os_str().as_encoded_bytes().iter().map(key))
 }

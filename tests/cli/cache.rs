@@ -18,7 +18,7 @@ fn project() -> Scratch {
 }
 
 fn set_mtime(path: &Path, t: SystemTime) {
-    fs::File::options().write(true).open(path).expect("open").set_modified(t).expect("set mtime");
+    fs::File::open(path).expect("open").set_modified(t).expect("set mtime");
 }
 
 fn age(path: &Path, by: Duration) {
@@ -112,30 +112,35 @@ fn a_file_modified_in_the_second_of_a_run_is_read_again() {
 #[test]
 fn a_damaged_or_foreign_cache_is_ignored_and_rebuilt() {
     let s = project();
+    // Old enough that the report is kept too.
+    age(&s.registry().join("alpha"), Duration::from_secs(3600));
+    age(&s.registry(), Duration::from_secs(3600));
     let expected = s.run(&["validate", "--format", "json"]).stdout;
     let cache = s.path().join(".modreg-cache");
-    let bin: Vec<PathBuf> =
+    let bins: Vec<PathBuf> =
         cache_files(&cache).into_iter().filter(|p| p.extension().is_some_and(|e| e == "bin")).collect();
-    assert_eq!(bin.len(), 1, "{bin:?}");
-    let good = fs::read(&bin[0]).unwrap();
-    for damaged in [
-        b"not a cache at all".to_vec(),
-        Vec::new(),
-        good[..good.len() / 2].to_vec(),
-        [&good[..], b"trailing"].concat(),
-        good.iter().map(|b| b ^ 0x5a).collect(),
-        {
-            let mut v = good.clone();
-            let mid = v.len() * 3 / 4;
-            v[mid] ^= 0xff;
-            v
-        },
-    ] {
-        fs::write(&bin[0], &damaged).unwrap();
-        let run = s.run(&["validate", "--format", "json"]);
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        assert_eq!(run.stdout, expected);
-        assert_eq!(s.run(&["list", "--format", "json"]).code, 0);
+    assert_eq!(bins.len(), 2, "entries and report: {bins:?}");
+    for bin in &bins {
+        let good = fs::read(bin).unwrap();
+        for damaged in [
+            b"not a cache at all".to_vec(),
+            Vec::new(),
+            good[..good.len() / 2].to_vec(),
+            [&good[..], b"trailing"].concat(),
+            good.iter().map(|b| b ^ 0x5a).collect(),
+            {
+                let mut v = good.clone();
+                let mid = v.len() * 3 / 4;
+                v[mid] ^= 0xff;
+                v
+            },
+        ] {
+            fs::write(bin, &damaged).unwrap();
+            let run = s.run(&["validate", "--format", "json"]);
+            assert_eq!(run.code, 0, "{}", run.stderr);
+            assert_eq!(run.stdout, expected, "{}", bin.display());
+            assert_eq!(s.run(&["list", "--format", "json"]).code, 0);
+        }
     }
 }
 
@@ -242,4 +247,75 @@ fn output_is_byte_identical_with_and_without_the_cache() {
         }
     }
     assert!(s.path().join(".modreg-cache/CACHEDIR.TAG").is_file());
+}
+
+/// Through the library: what a warm load takes from the cache, and when the entries file is
+/// rewritten (not for a handful of edited files, which are cheaper to parse again).
+#[test]
+fn a_warm_load_parses_only_what_changed() {
+    use modreg::registry::{Loader, Source, discover};
+    let s = Scratch::empty();
+    for i in 0..40 {
+        s.write(&format!("registry/m{i:02}/module.yaml"), manifest(&format!("m{i:02}"), ""));
+    }
+    let old = SystemTime::now() - Duration::from_secs(3600);
+    for i in 0..40 {
+        set_mtime(&s.registry().join(format!("m{i:02}/module.yaml")), old);
+    }
+    let cache_dir = s.path().join("c");
+    let load = || {
+        let cwd = std::env::current_dir().unwrap();
+        let location = discover(Some(&s.registry()), &cwd).unwrap();
+        let mut loader = Loader::new(location, Source::WorkTree, Some(cache_dir.clone())).unwrap();
+        let reg = loader.load().unwrap();
+        loader.finish();
+        reg.stats
+    };
+    let entries_file = || {
+        cache_files(&cache_dir)
+            .into_iter()
+            .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("registry-"))
+    };
+    assert_eq!((load().files, load().from_cache), (40, 40), "cold, then warm");
+    let written = fs::metadata(entries_file().unwrap()).unwrap().modified().unwrap();
+    // One edit: parsed again, and again next time; the cache is not rewritten for it.
+    let m00 = s.registry().join("m00/module.yaml");
+    fs::write(&m00, manifest("m00", "  description: edited.\n")).unwrap();
+    set_mtime(&m00, old + Duration::from_secs(60));
+    assert_eq!(load().from_cache, 39);
+    assert_eq!(load().from_cache, 39);
+    assert_eq!(fs::metadata(entries_file().unwrap()).unwrap().modified().unwrap(), written);
+    // Many edits: the cache is rewritten, and the next load is all warm.
+    for i in 0..40 {
+        let p = s.registry().join(format!("m{i:02}/module.yaml"));
+        fs::write(&p, manifest(&format!("m{i:02}"), "  description: all edited.\n")).unwrap();
+        set_mtime(&p, old + Duration::from_secs(120));
+    }
+    assert_eq!(load().from_cache, 0);
+    assert_eq!(load().from_cache, 40);
+}
+
+#[test]
+fn the_cache_serves_runs_from_any_directory_with_their_own_paths() {
+    let s = project();
+    s.write("modreg.yaml", "registry: registry\n");
+    let file = s.registry().join("alpha/module.yaml");
+    // A finding, so a cached diagnostic has a path to follow.
+    let text =
+        fs::read_to_string(&file).unwrap() + "relationships:\n  - { type: depends_on, target: nowhere }\n";
+    fs::write(&file, text).unwrap();
+    age(&file, Duration::from_secs(3600));
+    let at_root = s.run(&["validate", "--format", "json"]).json::<ValidateReport>();
+    assert_eq!(at_root.diagnostics[0].file, "registry/alpha/module.yaml");
+    // Same size and time, different content: only the cache still knows the old one.
+    swap_behind_the_cache(&file, "target: nowhere", "target: nowhera");
+    let inside = crate::util::run_in(&s.registry().join("alpha"), &["validate", "--format", "json"]);
+    let report = inside.json::<ValidateReport>();
+    assert_eq!(report.diagnostics.len(), 1, "{}", inside.stdout);
+    let shown = &report.diagnostics[0].file;
+    assert!(
+        shown.ends_with("registry/alpha/module.yaml") && shown != "registry/alpha/module.yaml",
+        "{shown}"
+    );
+    assert!(report.diagnostics[0].message.contains("`nowhere`"), "served from the cache: {}", inside.stdout);
 }
