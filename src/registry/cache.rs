@@ -34,7 +34,7 @@ use crate::model::{Health, Manifest};
 const ENTRIES_MAGIC: &[u8; 8] = b"MODREGE\x01";
 const REPORT_MAGIC: &[u8; 8] = b"MODREGR\x01";
 /// Bumped whenever the encoding of an entry changes without the schemas changing.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 /// Entries are written in this many chunks, decoded in parallel.
 const CHUNKS: usize = 64;
 /// The largest cache file read back (a registry of 100,000 modules is ~400 MB of YAML).
@@ -120,14 +120,15 @@ struct Header {
     started_ns: i64,
 }
 
-/// One entry of the previous run, decoded, with where its bytes lie in the old file.
+/// One entry of the previous run, decoded, with where it lies in the old file.
 struct Old {
     path: PathBuf,
     size: u64,
     mtime_ns: i64,
     /// Taken by this run (then `None`), or not yet.
     outcome: Option<FileOutcome>,
-    bytes: Range<usize>,
+    /// Its chunk, and its place in the chunk.
+    at: (usize, usize),
     /// Reused by this run: its bytes go into a rewritten file as they are.
     kept: bool,
 }
@@ -144,8 +145,7 @@ pub struct Cache {
     /// The entries file, positioned after its header, until the entries are decoded.
     rest: Option<std::fs::File>,
     old_started_ns: i64,
-    /// The old entries' bytes, and the entries sorted by path.
-    raw: Vec<u8>,
+    /// The old entries, sorted by path.
     old: Vec<Old>,
     /// Entries this run computed, encoded: (path, bytes).
     fresh: Vec<(PathBuf, Vec<u8>)>,
@@ -166,7 +166,6 @@ impl Cache {
             now_ns: now_ns(),
             rest: None,
             old_started_ns: 0,
-            raw: Vec::new(),
             old: Vec::new(),
             fresh: Vec::new(),
             report: None,
@@ -198,31 +197,30 @@ impl Cache {
     }
 
     /// Decode every entry of the old cache, chunks in parallel (once; the first `take` does
-    /// it). A damaged file leaves no entries.
+    /// it). Each chunk is read, decoded and dropped in turn, so the file is never held whole.
+    /// A damaged file leaves no entries.
     fn decode_entries(&mut self) {
-        let Some(mut file) = self.rest.take() else {
+        let Some(file) = self.rest.take() else {
             return;
         };
-        let mut raw = Vec::new();
-        if (&mut file).take(MAX_CACHE_BYTES as u64).read_to_end(&mut raw).is_err() {
-            return;
-        }
-        let Some(chunks) = frames(&raw, 0..raw.len()) else {
+        let Some(chunks) = Chunks::read(file) else {
             return;
         };
-        let decoded: Option<Vec<Vec<Old>>> = chunks
+        let decoded: Option<Vec<Vec<Old>>> = (0..chunks.lengths.len())
             .into_par_iter()
-            .map(|chunk| {
-                frames(&raw, chunk)?
+            .map(|c| {
+                let raw = chunks.get(c)?;
+                frames(&raw, 0..raw.len())?
                     .into_iter()
-                    .map(|r| {
-                        let e: Stored = rmp_serde::from_slice(&raw[r.clone()]).ok()?;
+                    .enumerate()
+                    .map(|(n, r)| {
+                        let e: Stored = rmp_serde::from_slice(&raw[r]).ok()?;
                         Some(Old {
                             path: e.path,
                             size: e.size,
                             mtime_ns: e.mtime_ns,
                             outcome: Some(e.outcome),
-                            bytes: r,
+                            at: (c, n),
                             kept: false,
                         })
                     })
@@ -236,7 +234,6 @@ impl Cache {
             return;
         }
         self.old = old;
-        self.raw = raw;
     }
 
     /// Modified in or after the second the previous run started: it may have changed again
@@ -393,25 +390,45 @@ impl Cache {
         .ok()
     }
 
-    /// Every kept old entry (its bytes as they were) and every fresh one, sorted by path, in
-    /// chunks of about equal count.
+    /// Every kept old entry (its bytes as they were, read again from the old file) and every
+    /// fresh one, sorted by path, in chunks of about equal count.
     fn write_entries(&self) -> Option<()> {
-        let mut all: Vec<(&Path, &[u8])> = self
-            .old
-            .iter()
-            .filter(|o| o.kept)
-            .map(|o| (o.path.as_path(), &self.raw[o.bytes.clone()]))
-            .chain(self.fresh.iter().map(|(p, b)| (p.as_path(), b.as_slice())))
-            .collect();
+        let mut kept_raw: Vec<Vec<u8>> = Vec::new();
+        if self.old.iter().any(|o| o.kept) {
+            // The file decoded earlier in this run; if another run replaced it meanwhile, its
+            // entries are not the ones this run kept, and this run writes nothing.
+            let (file, header) = self.open_file(&self.entries_file, ENTRIES_MAGIC)?;
+            if header.started_ns != self.old_started_ns {
+                return None;
+            }
+            let chunks = Chunks::read(file)?;
+            kept_raw = (0..chunks.lengths.len()).map(|c| chunks.get(c)).collect::<Option<_>>()?;
+        }
+        let mut kept_frames: Vec<Vec<Range<usize>>> = Vec::with_capacity(kept_raw.len());
+        for raw in &kept_raw {
+            kept_frames.push(frames(raw, 0..raw.len())?);
+        }
+        let mut all: Vec<(&Path, &[u8])> = Vec::with_capacity(self.old.len() + self.fresh.len());
+        for o in self.old.iter().filter(|o| o.kept) {
+            let (c, n) = o.at;
+            let range = kept_frames.get(c)?.get(n)?.clone();
+            all.push((o.path.as_path(), &kept_raw[c][range]));
+        }
+        all.extend(self.fresh.iter().map(|(p, b)| (p.as_path(), b.as_slice())));
         all.sort_by(|a, b| path_order(a.0, b.0));
+        let per = all.len().div_ceil(CHUNKS).max(1);
+        let groups: Vec<&[(&Path, &[u8])]> = all.chunks(per).collect();
         let mut out = Vec::with_capacity(all.iter().map(|e| e.1.len() + 4).sum::<usize>() + CHUNKS * 4 + 256);
         out.extend_from_slice(ENTRIES_MAGIC);
         frame(&mut out, &self.header()?)?;
-        let per = all.len().div_ceil(CHUNKS).max(1);
-        for chunk in all.chunks(per) {
-            let len: usize = chunk.iter().map(|e| e.1.len() + 4).sum();
+        // The chunk table: how many, then each one's length; the chunks follow.
+        out.extend_from_slice(&u32::try_from(groups.len()).ok()?.to_le_bytes());
+        for g in &groups {
+            let len: usize = g.iter().map(|e| e.1.len() + 4).sum();
             out.extend_from_slice(&u32::try_from(len).ok()?.to_le_bytes());
-            for (_, bytes) in chunk {
+        }
+        for g in &groups {
+            for (_, bytes) in *g {
                 frame(&mut out, bytes)?;
             }
         }
@@ -435,6 +452,50 @@ fn rebase(diags: &mut [Diagnostic], from: &Path, to: &Path) {
         if let Ok(rest) = d.file.strip_prefix(from) {
             d.file = to.join(rest);
         }
+    }
+}
+
+/// The chunks of an entries file, read one at a time (by whichever thread decodes it).
+struct Chunks {
+    file: std::sync::Mutex<std::fs::File>,
+    /// Where the first chunk starts.
+    start: u64,
+    lengths: Vec<u32>,
+}
+
+impl Chunks {
+    /// Read the chunk table of a file positioned after its header.
+    fn read(mut file: std::fs::File) -> Option<Chunks> {
+        use std::io::Seek as _;
+        let mut n = [0u8; 4];
+        file.read_exact(&mut n).ok()?;
+        let n = u32::from_le_bytes(n) as usize;
+        if n > 4096 {
+            return None;
+        }
+        let mut table = vec![0u8; n * 4];
+        file.read_exact(&mut table).ok()?;
+        let lengths: Vec<u32> =
+            table.chunks_exact(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+        let start = file.stream_position().ok()?;
+        let end = file.metadata().ok()?.len();
+        let total: u64 = lengths.iter().map(|&l| u64::from(l)).sum();
+        (start.checked_add(total) == Some(end)).then(|| Chunks {
+            file: std::sync::Mutex::new(file),
+            start,
+            lengths,
+        })
+    }
+
+    /// The bytes of chunk `c`.
+    fn get(&self, c: usize) -> Option<Vec<u8>> {
+        use std::io::{Seek as _, SeekFrom};
+        let offset = self.start + self.lengths[..c].iter().map(|&l| u64::from(l)).sum::<u64>();
+        let mut buf = vec![0u8; *self.lengths.get(c)? as usize];
+        let mut file = self.file.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        file.seek(SeekFrom::Start(offset)).ok()?;
+        file.read_exact(&mut buf).ok()?;
+        Some(buf)
     }
 }
 
