@@ -629,10 +629,15 @@ mod foreign {
     /// A cache written by another modreg version, format or schema set is ignored whole.
     #[test]
     fn another_version_format_or_schema_set_is_ignored() {
-        let report = Report { manifests: vec![Covered { name: "a".into(), file: "a/module.yaml".into() }], diagnostics: vec![] };
-        for (version, format, schemas) in
-            [("0.0.0-other", FORMAT, SCHEMAS), (env!("CARGO_PKG_VERSION"), FORMAT + 1, SCHEMAS), (env!("CARGO_PKG_VERSION"), FORMAT, SCHEMAS ^ 1)]
-        {
+        let report = Report {
+            manifests: vec![Covered { name: "a".into(), file: "a/module.yaml".into() }],
+            diagnostics: vec![],
+        };
+        for (version, format, schemas) in [
+            ("0.0.0-other", FORMAT, SCHEMAS),
+            (env!("CARGO_PKG_VERSION"), FORMAT + 1, SCHEMAS),
+            (env!("CARGO_PKG_VERSION"), FORMAT, SCHEMAS ^ 1),
+        ] {
             let dir = tempfile::tempdir().unwrap();
             let mut c = Cache::open(dir.path(), Path::new("/r"), Path::new("registry"));
             c.put_report(Some(7), &report);
@@ -645,7 +650,13 @@ mod foreign {
             let mut rest = &bytes[8..];
             let header_len = u32::from_le_bytes(rest[..4].try_into().unwrap()) as usize;
             rest = &rest[4 + header_len..];
-            let header = rmp_serde::to_vec_named(&Header { version: version.to_owned(), format, schemas, started_ns: 0 }).unwrap();
+            let header = rmp_serde::to_vec_named(&Header {
+                version: version.to_owned(),
+                format,
+                schemas,
+                started_ns: 0,
+            })
+            .unwrap();
             let mut out = REPORT_MAGIC.to_vec();
             frame(&mut out, &header).unwrap();
             out.extend_from_slice(rest);

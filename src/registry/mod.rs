@@ -10,7 +10,7 @@ pub mod discover;
 pub mod load;
 pub mod source;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -174,49 +174,53 @@ impl Loader {
     pub fn load(&mut self) -> Result<Registry, Error> {
         let mut diagnostics = Vec::new();
         let mut dirs: Vec<String> = Vec::new();
-        for e in self.listing.top() {
+        // What each directory holds, and which files need the per-file phase: one pass over
+        // the listing, each top-level entry with the entries below it.
+        let mut slots: Vec<[Slot; 2]> = Vec::new();
+        let mut todo: Vec<(usize, usize, Entry)> = Vec::new();
+        let listing = std::mem::take(&mut self.listing);
+        for (e, inside) in listing.groups() {
             let name = e.path.to_string_lossy().into_owned();
             let path = self.display_root.join(&e.path);
             match e.kind {
-                Kind::Dir => dirs.push(name),
-                Kind::Symlink => diagnostics.push(
-                    Diagnostic::new(
-                        Code::StrayFile,
-                        path,
-                        Pos::default(),
-                        "symbolic link in the registry is not followed",
-                    )
-                    .hint("replace the link with the directory it points to"),
-                ),
-                _ if matches!(name.as_str(), "README.md" | "README" | ".gitkeep") => {}
-                _ => diagnostics.push(
-                    Diagnostic::new(
-                        Code::StrayFile,
-                        path,
-                        Pos::default(),
-                        "file directly under the registry belongs to no module",
-                    )
-                    .hint("move it into a module directory or out of the registry"),
-                ),
+                Kind::Dir => {}
+                Kind::Symlink => {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::StrayFile,
+                            path,
+                            Pos::default(),
+                            "symbolic link in the registry is not followed",
+                        )
+                        .hint("replace the link with the directory it points to"),
+                    );
+                    continue;
+                }
+                _ if matches!(name.as_str(), "README.md" | "README" | ".gitkeep") => continue,
+                _ => {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::StrayFile,
+                            path,
+                            Pos::default(),
+                            "file directly under the registry belongs to no module",
+                        )
+                        .hint("move it into a module directory or out of the registry"),
+                    );
+                    continue;
+                }
             }
-        }
-        dirs.sort();
-
-        // What each directory holds, and which files need the per-file phase.
-        let mut slots: Vec<[Slot; 2]> = Vec::with_capacity(dirs.len());
-        let mut todo: Vec<(usize, usize, Entry)> = Vec::new();
-        for (d, name) in dirs.iter().enumerate() {
+            let d = dirs.len();
             let mut pair = [Slot::Absent, Slot::Absent];
             for (f, file) in [MANIFEST_FILE, HEALTH_FILE].into_iter().enumerate() {
-                let rel = Path::new(name).join(file);
-                let Some(entry) = self.listing.get(&rel) else {
+                let Some(entry) = inside.iter().find(|x| is_child(&x.path, &e.path, file)) else {
                     continue;
                 };
                 pair[f] = match entry.kind {
                     Kind::Symlink => Slot::Refused(
                         Diagnostic::new(
                             Code::Io,
-                            self.name_of(&rel),
+                            self.name_of(&entry.path),
                             Pos::default(),
                             "file is a symbolic link; modreg does not follow links in the registry",
                         )
@@ -224,7 +228,7 @@ impl Loader {
                     ),
                     Kind::Dir | Kind::Other => Slot::Refused(Diagnostic::new(
                         Code::Io,
-                        self.name_of(&rel),
+                        self.name_of(&entry.path),
                         Pos::default(),
                         "not a regular file",
                     )),
@@ -237,8 +241,10 @@ impl Loader {
                     },
                 };
             }
+            dirs.push(name);
             slots.push(pair);
         }
+        self.listing = listing;
 
         let parsed = todo.len();
         let from_cache = slots.iter().flatten().filter(|s| matches!(s, Slot::Done(_))).count();
@@ -386,6 +392,15 @@ impl Loader {
 
 // Short-lived, one per file of a load.
 #[allow(clippy::large_enum_variant)]
+/// `path` is `dir/name`.
+fn is_child(path: &Path, dir: &Path, name: &str) -> bool {
+    let (p, d) = (path.as_os_str().as_encoded_bytes(), dir.as_os_str().as_encoded_bytes());
+    p.len() == d.len() + 1 + name.len()
+        && p.starts_with(d)
+        && p[d.len()] == b'/'
+        && p.ends_with(name.as_bytes())
+}
+
 enum Slot {
     /// No such file.
     Absent,

@@ -50,8 +50,12 @@ pub struct Listing {
 /// Path order with the separator below every other byte: the order of `Path::cmp` (component
 /// by component) for the plain relative paths of a listing, at the price of a byte comparison.
 pub(crate) fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
-    let key = |c: &u8| if *c == b'/' { 0 } else { *c };
-    a.as_os_str().as_encoded_bytes().iter().map(key).cmp(b.as_os_str().as_encoded_bytes().iter().map(key))
+    let (a, b) = (a.as_os_str().as_encoded_bytes(), b.as_os_str().as_encoded_bytes());
+    let key = |c: u8| if c == b'/' { 0 } else { c };
+    match a.iter().zip(b).position(|(x, y)| x != y) {
+        Some(i) => key(a[i]).cmp(&key(b[i])),
+        None => a.len().cmp(&b.len()),
+    }
 }
 
 /// `path` lies below `dir`.
@@ -76,9 +80,16 @@ impl Listing {
         self.entries[start..].iter().take_while(move |e| below(&e.path, dir))
     }
 
-    /// The entries directly under the root.
-    pub fn top(&self) -> impl Iterator<Item = &Entry> {
-        self.entries.iter().filter(|e| e.path.components().count() == 1)
+    /// Each entry directly under the root, with everything below it: one pass over the listing.
+    pub fn groups(&self) -> impl Iterator<Item = (&Entry, &[Entry])> {
+        let mut rest = self.entries.as_slice();
+        std::iter::from_fn(move || {
+            let (top, after) = rest.split_first()?;
+            let n = after.iter().take_while(|e| below(&e.path, &top.path)).count();
+            let (inside, next) = after.split_at(n);
+            rest = next;
+            Some((top, inside))
+        })
     }
 }
 
@@ -179,26 +190,68 @@ impl Source {
 }
 
 /// The working tree: every entry under `root`, hidden names left out, links not followed.
-/// Module directories are walked in parallel; an unreadable subdirectory hides nothing a
-/// manifest needs and is skipped.
+/// Top-level entries are described and walked in parallel; each directory's children are
+/// sorted as they are read, so the listing comes out in path order with no global sort. An
+/// unreadable subdirectory hides nothing a manifest needs and is skipped.
 fn list_dir(root: &Path) -> Result<Listing, Error> {
-    let mut entries = Vec::new();
-    let mut dirs = Vec::new();
+    let mut top: Vec<(PathBuf, fs::DirEntry)> = Vec::new();
     for entry in fs::read_dir(root).map_err(|e| Error::io(root, e))? {
         let entry = entry.map_err(|e| Error::io(root, e))?;
         let name = PathBuf::from(entry.file_name());
-        if hidden(&name) {
-            continue;
+        if !hidden(&name) {
+            top.push((name, entry));
         }
-        let e = describe(&entry, name).map_err(|e| Error::io(&entry.path(), e))?;
-        if e.kind == Kind::Dir {
-            dirs.push(e.path.clone());
-        }
-        entries.push(e);
     }
-    let nested: Vec<Vec<Entry>> = dirs.par_iter().map(|d| walk(root, d)).collect();
-    entries.extend(nested.into_iter().flatten());
-    Ok(Listing::sorted(entries))
+    top.sort_unstable_by(|a, b| path_order(&a.0, &b.0));
+    let parts: Vec<Result<Vec<Entry>, Error>> = top
+        .into_par_iter()
+        .map(|(name, entry)| {
+            let e = describe(&entry, name).map_err(|e| Error::io(&entry.path(), e))?;
+            let dir = (e.kind == Kind::Dir).then(|| e.path.clone());
+            let mut out = vec![e];
+            if let Some(dir) = dir {
+                walk(root, &dir, &mut out);
+            }
+            Ok(out)
+        })
+        .collect();
+    let mut entries = Vec::new();
+    for part in parts {
+        entries.extend(part?);
+    }
+    debug_assert!(entries.windows(2).all(|w| path_order(&w[0].path, &w[1].path).is_lt()));
+    Ok(Listing { entries })
+}
+
+/// The children of `dir` (relative to `root`), sorted; none when it cannot be read.
+fn children(root: &Path, dir: &Path) -> Vec<Entry> {
+    let Ok(read) = fs::read_dir(root.join(dir)) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Entry> = read
+        .flatten()
+        .filter(|entry| !hidden(Path::new(&entry.file_name())))
+        .filter_map(|entry| describe(&entry, dir.join(entry.file_name())).ok())
+        .collect();
+    out.sort_unstable_by(|a, b| path_order(&a.path, &b.path));
+    out
+}
+
+/// Everything below `dir`, depth first with sorted children (which is path order), with an
+/// explicit stack.
+fn walk(root: &Path, dir: &Path, out: &mut Vec<Entry>) {
+    let mut stack = vec![children(root, dir).into_iter()];
+    while let Some(level) = stack.last_mut() {
+        let Some(e) = level.next() else {
+            stack.pop();
+            continue;
+        };
+        let sub = (e.kind == Kind::Dir).then(|| e.path.clone());
+        out.push(e);
+        if let Some(sub) = sub {
+            stack.push(children(root, &sub).into_iter());
+        }
+    }
 }
 
 fn hidden(name: &Path) -> bool {
@@ -223,31 +276,6 @@ fn describe(entry: &fs::DirEntry, path: PathBuf) -> std::io::Result<Entry> {
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
     Ok(Entry { path, kind, size: meta.len(), mtime_ns, oid: None })
-}
-
-/// Everything below `rel` (a directory relative to `root`), depth first with an explicit stack.
-fn walk(root: &Path, rel: &Path) -> Vec<Entry> {
-    let mut out = Vec::new();
-    let mut todo = vec![rel.to_path_buf()];
-    while let Some(dir) = todo.pop() {
-        let Ok(read) = fs::read_dir(root.join(&dir)) else {
-            continue;
-        };
-        for entry in read.flatten() {
-            let name = entry.file_name();
-            if hidden(Path::new(&name)) {
-                continue;
-            }
-            let Ok(e) = describe(&entry, dir.join(&name)) else {
-                continue;
-            };
-            if e.kind == Kind::Dir {
-                todo.push(e.path.clone());
-            }
-            out.push(e);
-        }
-    }
-    out
 }
 
 /// A git tree: `git ls-tree` of the registry directory, with the directories git does not list

@@ -4,7 +4,7 @@
 //! Cycles come from [`RelGraph`], so `validate`, `graph` and `stats` report the same cycles.
 //! Self-references are left to E037, which names them more plainly.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::{at, line_of};
 use crate::diag::{Code, Diagnostic};
@@ -93,7 +93,7 @@ fn single_parent(reg: &Registry, out: &mut Vec<Diagnostic>) {
 /// E042 (the target's version meets the requirement) and W040 (an active module depends on a
 /// deprecated or retired one).
 fn versions_and_deprecations(reg: &Registry, out: &mut Vec<Diagnostic>) {
-    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    let mut seen: HashSet<(usize, usize)> = HashSet::default();
     for edges in &reg.outgoing {
         for e in edges.iter().filter(|e| e.kind == RelationType::DependsOn && e.source != e.target) {
             let source = &reg.modules[e.source];

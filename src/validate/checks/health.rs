@@ -2,7 +2,7 @@
 //! `module` names the directory the snapshot sits in, and `records` are kept per data model of
 //! that module.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::{Ctx, list};
 use crate::diag::{Anchor, Code, Diagnostic};

@@ -3,8 +3,8 @@
 //! provides, docs paths; and the per-module rules on relationships, deprecation and duplicate
 //! names.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use super::{Ctx, at, at_key, line_of, list};
@@ -37,7 +37,7 @@ impl<'m> Names<'m> {
     fn of(ctx: &'m Ctx<'_>, i: usize, out: &mut Vec<Diagnostic>) -> Self {
         let reg = ctx.reg;
         let caps = &reg.modules[i].m().capabilities;
-        let mut models = HashMap::with_capacity(caps.data_models.len());
+        let mut models = HashMap::with_capacity_and_hasher(caps.data_models.len(), Default::default());
         for (k, dm) in caps.data_models.iter().enumerate() {
             if let Some(&first) = models.get(dm.name.as_str()) {
                 let pointer = format!("/capabilities/data_models/{k}/name");
@@ -57,7 +57,7 @@ impl<'m> Names<'m> {
             }
         }
 
-        let mut operations = HashMap::with_capacity(caps.operations.len());
+        let mut operations = HashMap::with_capacity_and_hasher(caps.operations.len(), Default::default());
         for (k, op) in caps.operations.iter().enumerate() {
             if let Some(&first) = operations.get(op.name.as_str()) {
                 let pointer = format!("/capabilities/operations/{k}/name");
@@ -105,7 +105,7 @@ impl<'m> Names<'m> {
         }
 
         let mut routes: HashMap<(HttpMethod, Cow<'_, str>), usize> =
-            HashMap::with_capacity(caps.endpoints.len());
+            HashMap::with_capacity_and_hasher(caps.endpoints.len(), Default::default());
         for (k, ep) in caps.endpoints.iter().enumerate() {
             let key = (ep.method, normalize_route(&ep.path));
             if let Some(&first) = routes.get(&key) {
@@ -233,7 +233,7 @@ fn deprecation(ctx: &Ctx<'_>, i: usize, out: &mut Vec<Diagnostic>) {
 fn relationships(ctx: &Ctx<'_>, i: usize, names: &Names<'_>, out: &mut Vec<Diagnostic>) {
     let reg = ctx.reg;
     let m = &reg.modules[i];
-    let mut seen: HashMap<(RelationType, &str), usize> = HashMap::new();
+    let mut seen: HashMap<(RelationType, &str), usize> = HashMap::default();
     for (r, rel) in m.m().relationships.iter().enumerate() {
         let target_ptr = || format!("/relationships/{r}/target");
         if rel.target == m.id() {

@@ -3,9 +3,9 @@
 //! builds one map over all modules, in id order, so the first module in id order is the owner
 //! and the later ones are reported.
 
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
 
 use super::at;
 use super::references::normalize_route;
@@ -22,7 +22,8 @@ pub(super) fn check(reg: &Registry, out: &mut Vec<Diagnostic>) {
 /// E060: the first module (in id order) to declare a route owns it.
 fn endpoints(reg: &Registry, out: &mut Vec<Diagnostic>) {
     let total = reg.modules.iter().map(|m| m.m().capabilities.endpoints.len()).sum();
-    let mut owners: HashMap<(HttpMethod, Cow<'_, str>), (usize, usize)> = HashMap::with_capacity(total);
+    let mut owners: HashMap<(HttpMethod, Cow<'_, str>), (usize, usize)> =
+        HashMap::with_capacity_and_hasher(total, Default::default());
     for (i, m) in reg.modules.iter().enumerate() {
         for (k, ep) in m.m().capabilities.endpoints.iter().enumerate() {
             let (owner, first) = match owners.entry((ep.method, normalize_route(&ep.path))) {
@@ -69,12 +70,13 @@ fn endpoints(reg: &Registry, out: &mut Vec<Diagnostic>) {
 /// costs its size plus the dependency edges of its members.
 fn data_models(reg: &Registry, out: &mut Vec<Diagnostic>) {
     let total = reg.modules.iter().map(|m| m.m().capabilities.data_models.len()).sum();
-    let mut by_name: HashMap<&str, Vec<(usize, usize)>> = HashMap::with_capacity(total);
+    let mut by_name: HashMap<&str, Vec<(usize, usize)>> =
+        HashMap::with_capacity_and_hasher(total, Default::default());
     for (i, m) in reg.modules.iter().enumerate() {
         if m.m().metadata.status != Status::Active {
             continue;
         }
-        let mut own: HashSet<&str> = HashSet::new();
+        let mut own: HashSet<&str> = HashSet::default();
         for (k, dm) in m.m().capabilities.data_models.iter().enumerate() {
             // A name defined twice in one module is E038.
             if own.insert(dm.name.as_str()) {
