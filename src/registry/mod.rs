@@ -390,8 +390,6 @@ impl Loader {
     }
 }
 
-// Short-lived, one per file of a load.
-#[allow(clippy::large_enum_variant)]
 /// `path` is `dir/name`.
 fn is_child(path: &Path, dir: &Path, name: &str) -> bool {
     let (p, d) = (path.as_os_str().as_encoded_bytes(), dir.as_os_str().as_encoded_bytes());
@@ -401,6 +399,8 @@ fn is_child(path: &Path, dir: &Path, name: &str) -> bool {
         && p.ends_with(name.as_bytes())
 }
 
+// Short-lived, one per file of a load.
+#[allow(clippy::large_enum_variant)]
 enum Slot {
     /// No such file.
     Absent,
