@@ -97,7 +97,10 @@ pub fn walk(reg: &Registry, start: usize, how: &Walk<'_>) -> Neighbourhood {
     if start >= n {
         return Neighbourhood { start, depth, parent, order };
     }
-    let allowed = |i: usize| how.allowed.is_none_or(|a| a.get(i).copied().unwrap_or(false));
+    // Modules whose manifest does not fully load are never reached: commands leave them out.
+    let allowed = |i: usize| {
+        !reg.modules[i].is_broken() && how.allowed.is_none_or(|a| a.get(i).copied().unwrap_or(false))
+    };
     let follows_out = matches!(how.direction, Direction::Out | Direction::Both);
     let follows_in = matches!(how.direction, Direction::In | Direction::Both);
     depth[start] = 0;

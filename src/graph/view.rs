@@ -127,7 +127,7 @@ pub fn build<'a>(reg: &'a Registry, sel: &Selection) -> GraphView<'a> {
     let mut keep: Vec<bool> = reg
         .modules
         .iter()
-        .map(|m| sel.statuses.is_empty() || sel.statuses.contains(&m.m().metadata.status))
+        .map(|m| !m.is_broken() && (sel.statuses.is_empty() || sel.statuses.contains(&m.m().metadata.status)))
         .collect();
     if let Some(f) = sel.focus.filter(|f| f.index < n) {
         // The focus module is always drawn; the walk only passes through kept modules.

@@ -34,7 +34,7 @@ use crate::model::{Health, Manifest};
 const ENTRIES_MAGIC: &[u8; 8] = b"MODREGE\x01";
 const REPORT_MAGIC: &[u8; 8] = b"MODREGR\x01";
 /// Bumped whenever the encoding of an entry changes without the schemas changing.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 /// Entries are written in this many chunks, decoded in parallel.
 const CHUNKS: usize = 64;
 /// The largest cache file read back (a registry of 100,000 modules is ~400 MB of YAML).
@@ -85,6 +85,8 @@ impl Fnv {
 pub struct Outcome<T> {
     pub value: Option<T>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Pointers of the nodes of `value` that are placeholders for what did not conform.
+    pub unsound: Vec<String>,
 }
 
 // Most files are manifests: boxing them would only add an allocation each.
@@ -116,6 +118,8 @@ struct Header {
     version: String,
     format: u32,
     schemas: u64,
+    /// The executable that wrote it ([`build_id`]).
+    build: u64,
     /// When the run that wrote the file started, before it looked at any file.
     started_ns: i64,
 }
@@ -192,7 +196,8 @@ impl Cache {
         let header: Header = rmp_serde::from_slice(&read_frame(&mut file)?).ok()?;
         let ours = header.version == env!("CARGO_PKG_VERSION")
             && header.format == FORMAT
-            && header.schemas == SCHEMAS;
+            && header.schemas == SCHEMAS
+            && header.build == build_id();
         ours.then_some((file, header))
     }
 
@@ -309,6 +314,7 @@ impl Cache {
         let mut h = Fnv::new()
             .bytes(env!("CARGO_PKG_VERSION").as_bytes())
             .bytes(&SCHEMAS.to_le_bytes())
+            .bytes(&build_id().to_le_bytes())
             .bytes(settings);
         for e in entries {
             if e.kind == Kind::Symlink || self.racy_now(e.mtime_ns) {
@@ -385,6 +391,7 @@ impl Cache {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             format: FORMAT,
             schemas: SCHEMAS,
+            build: build_id(),
             started_ns: self.now_ns,
         })
         .ok()
@@ -543,6 +550,31 @@ fn read_frame(file: &mut std::fs::File) -> Option<Vec<u8>> {
     (buf.len() == len).then_some(buf)
 }
 
+/// The running executable, by path, size and modification time: a rebuilt modreg (a
+/// development build between releases, whose checks may differ) does not trust what another
+/// build cached. 0 when the executable cannot be found.
+fn build_id() -> u64 {
+    static ID: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *ID.get_or_init(|| {
+        let Ok(exe) = std::env::current_exe() else {
+            return 0;
+        };
+        let Ok(meta) = std::fs::metadata(&exe) else {
+            return 0;
+        };
+        let mtime = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        Fnv::new()
+            .bytes(exe.as_os_str().as_encoded_bytes())
+            .bytes(&meta.len().to_le_bytes())
+            .bytes(&mtime.to_le_bytes())
+            .0
+    })
+}
+
 fn now_ns() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -654,6 +686,7 @@ mod foreign {
                 version: version.to_owned(),
                 format,
                 schemas,
+                build: build_id(),
                 started_ns: 0,
             })
             .unwrap();

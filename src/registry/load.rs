@@ -16,7 +16,7 @@ use super::cache::Outcome;
 use crate::diag::{Code, Diagnostic, Files, Origin};
 use crate::model::{Health, Manifest, SchemaName};
 use crate::schema::{self, constraints, embedded};
-use crate::yaml::{self, Document, YamlError, YamlErrorKind};
+use crate::yaml::{self, YamlError, YamlErrorKind};
 
 pub const MANIFEST_FILE: &str = "module.yaml";
 pub const HEALTH_FILE: &str = "health.yaml";
@@ -26,82 +26,97 @@ pub const HEALTH_FILE: &str = "health.yaml";
 pub struct Loaded<T> {
     pub path: PathBuf,
     pub value: T,
+    /// JSON pointers of the nodes a schema error left unsound (their values are placeholders);
+    /// empty for a file that conforms. See [`Loaded::sound`].
+    pub unsound: Vec<String>,
 }
 
-/// Load a manifest: typed value, schema and embedded-schema diagnostics.
+impl<T> Loaded<T> {
+    /// Whether the node at `pointer` — and everything above and below it — conforms, so a
+    /// check may read it.
+    pub fn sound(&self, pointer: &str) -> bool {
+        self.unsound.iter().all(|u| !related(u, pointer))
+    }
+
+    /// Whether the whole file conforms.
+    pub fn is_whole(&self) -> bool {
+        self.unsound.is_empty()
+    }
+}
+
+/// One pointer is the other, or lies above or below it.
+fn related(a: &str, b: &str) -> bool {
+    let below = |x: &str, y: &str| x.len() > y.len() && x.starts_with(y) && x.as_bytes()[y.len()] == b'/';
+    a == b || below(a, b) || below(b, a)
+}
+
+/// Load a manifest: typed value, schema and embedded-schema diagnostics. A manifest that does
+/// not conform still yields a value when its damage can be cut out (see `schema::salvage`).
 pub fn manifest(name: &Path, bytes: &[u8], compiled: &embedded::Compiled) -> Outcome<Manifest> {
-    let (value, mut diagnostics, doc) = typed(SchemaName::Module, name, bytes, constraints::manifest_ok);
-    if let Some(m) = &value {
+    let mut outcome = typed(SchemaName::Module, name, bytes, constraints::manifest_ok);
+    if let Some(m) = &outcome.value {
         let mut found = embedded::check(compiled, name, m);
         if !found.is_empty() {
-            locate(name, bytes, doc, &mut found);
-            diagnostics.extend(found);
+            let files = Files::closed();
+            files.add(name, Origin::Bytes(bytes.into()));
+            files.resolve(&mut found);
+            outcome.diagnostics.extend(found);
         }
     }
-    Outcome { value, diagnostics }
+    outcome
 }
 
 /// Load a health snapshot.
 pub fn health(name: &Path, bytes: &[u8]) -> Outcome<Health> {
-    let (value, diagnostics, _) = typed(SchemaName::Health, name, bytes, constraints::health_ok);
-    Outcome { value, diagnostics }
+    typed(SchemaName::Health, name, bytes, constraints::health_ok)
 }
 
-/// Resolve the pointers of diagnostics about `bytes` (parsed already as `doc`, or parsed now).
-fn locate(name: &Path, bytes: &[u8], doc: Option<Document>, found: &mut [Diagnostic]) {
-    let files = Files::closed();
-    files.add(name, Origin::Bytes(bytes.into()));
-    let _ = doc; // the source map parses the text itself; the tree built earlier is dropped here
-    files.resolve(found);
-}
-
-/// Decode, then the fast path, else the slow one. Returns the typed value (when the file
-/// conforms), the file's diagnostics, and the parsed document when the slow path built one.
-fn typed<T>(
-    schema_name: SchemaName,
-    name: &Path,
-    bytes: &[u8],
-    rules_ok: fn(&T) -> bool,
-) -> (Option<T>, Vec<Diagnostic>, Option<Document>)
+/// Decode, then the fast path, else the slow one: the typed value, the file's diagnostics, and
+/// the pointers of the nodes a schema error left unsound.
+fn typed<T>(schema_name: SchemaName, name: &Path, bytes: &[u8], rules_ok: fn(&T) -> bool) -> Outcome<T>
 where
     T: for<'de> Deserialize<'de> + PartialEq + std::fmt::Debug,
 {
+    let refused = |d: Diagnostic| Outcome { value: None, diagnostics: vec![d], unsound: Vec::new() };
     let text = match yaml::decode(bytes) {
         Ok(text) => text,
-        Err(e) => return (None, vec![yaml_diagnostic(name, e)], None),
+        Err(e) => return refused(yaml_diagnostic(name, e)),
     };
     if let Ok(value) = yaml::de::from_str::<T>(text)
         && rules_ok(&value)
     {
         #[cfg(debug_assertions)]
         cross_check(schema_name, name, text, &value);
-        return (Some(value), Vec::new(), None);
+        return Outcome { value: Some(value), diagnostics: Vec::new(), unsound: Vec::new() };
     }
     let doc = match yaml::parse_str(text) {
         Ok(doc) => doc,
-        Err(e) => return (None, vec![yaml_diagnostic(name, e)], None),
+        Err(e) => return refused(yaml_diagnostic(name, e)),
     };
-    let found = schema::check(schema_name, &doc, name);
-    if !found.is_empty() {
-        return (None, found, Some(doc));
-    }
+    let mut found = schema::check(schema_name, &doc, name);
     // The plain path first: tracking every path segment costs time on every valid file.
-    if let Ok(value) = T::deserialize(&doc.value) {
-        return (Some(value), Vec::new(), Some(doc));
+    if found.is_empty()
+        && let Ok(value) = T::deserialize(&doc.value)
+    {
+        return Outcome { value: Some(value), diagnostics: Vec::new(), unsound: Vec::new() };
     }
-    match serde_path_to_error::deserialize::<_, T>(&doc.value) {
-        Ok(value) => (Some(value), Vec::new(), Some(doc)),
-        Err(e) => {
-            // The schema admits a few strings the types refine further (version requirements).
-            let pointer = to_pointer(e.path());
-            let at = doc.locate(&pointer);
-            let d = Diagnostic::new(Code::InvalidValue, name, at.value, format!("{pointer}: {}", e.inner()))
+    if found.is_empty()
+        && let Err(e) = serde_path_to_error::deserialize::<_, T>(&doc.value)
+    {
+        // The schema admits a few strings the types refine further (version requirements).
+        let pointer = to_pointer(e.path());
+        let at = doc.locate(&pointer);
+        found.push(
+            Diagnostic::new(Code::InvalidValue, name, at.value, format!("{pointer}: {}", e.inner()))
                 .at_path(pointer.clone())
                 .maybe_hint(pointer.ends_with("/version").then(|| {
                     "write a semver requirement such as \">=2.0.0, <3.0.0\" or \"^1.4\"".to_owned()
-                }));
-            (None, vec![d], Some(doc))
-        }
+                })),
+        );
+    }
+    match schema::salvage::salvage::<T>(schema_name, doc.value) {
+        Some((value, unsound)) => Outcome { value: Some(value), diagnostics: found, unsound },
+        None => Outcome { value: None, diagnostics: found, unsound: Vec::new() },
     }
 }
 

@@ -42,6 +42,13 @@ impl Module {
     pub fn id(&self) -> &str {
         &self.manifest.value.metadata.id
     }
+
+    /// A module whose manifest does not fully conform: it takes part in validation (references
+    /// to it resolve, and every check of its sound parts runs), but commands that show modules
+    /// leave it out.
+    pub fn is_broken(&self) -> bool {
+        !self.manifest.is_whole()
+    }
     pub fn m(&self) -> &Manifest {
         &self.manifest.value
     }
@@ -262,9 +269,9 @@ impl Loader {
             let manifest_path = self.name_of(&Path::new(&name).join(MANIFEST_FILE));
             let health_path = self.name_of(&Path::new(&name).join(HEALTH_FILE));
             let health = match health {
-                Slot::Done(FileOutcome::Health(Outcome { value, diagnostics: found })) => {
+                Slot::Done(FileOutcome::Health(Outcome { value, diagnostics: found, unsound })) => {
                     diagnostics.extend(found);
-                    value.map(|value| Loaded { path: health_path, value })
+                    value.map(|value| Loaded { path: health_path, value, unsound })
                 }
                 Slot::Refused(d) => {
                     diagnostics.push(d);
@@ -273,9 +280,17 @@ impl Loader {
                 _ => None,
             };
             let manifest = match manifest {
-                Slot::Done(FileOutcome::Manifest(Outcome { value, diagnostics: found })) => {
+                Slot::Done(FileOutcome::Manifest(Outcome {
+                    value: Some(value),
+                    diagnostics: found,
+                    unsound,
+                })) => {
                     diagnostics.extend(found);
-                    value
+                    Some(Loaded { path: manifest_path.clone(), value, unsound })
+                }
+                Slot::Done(FileOutcome::Manifest(Outcome { diagnostics: found, .. })) => {
+                    diagnostics.extend(found);
+                    None
                 }
                 Slot::Refused(d) => {
                     diagnostics.push(d);
@@ -293,30 +308,37 @@ impl Loader {
                     );
                     continue;
                 }
-                _ => None,
+                Slot::Pending | Slot::Done(FileOutcome::Health(_)) => None,
             };
-            let Some(value) = manifest else {
-                broken.push(name);
+            // A manifest that does not load at all still stands for its module, known by its
+            // directory, so references to it resolve; nothing of it is sound.
+            let Some(mut manifest) = manifest.or_else(|| stand_in(&name, manifest_path)) else {
                 continue;
             };
-            if value.metadata.id != name {
+            if !manifest.sound("/metadata/id") {
+                manifest.value.metadata.id = name.clone();
+            } else if manifest.value.metadata.id != name {
                 diagnostics.push(
                     Diagnostic::at_pointer(
                         Code::IdMismatch,
-                        &manifest_path,
+                        &manifest.path,
                         "/metadata/id",
                         Anchor::Value,
-                        format!("metadata.id `{}` differs from its directory `{name}`", value.metadata.id),
+                        format!(
+                            "metadata.id `{}` differs from its directory `{name}`",
+                            manifest.value.metadata.id
+                        ),
                     )
-                    .hint(format!("set `id: {name}` or rename the directory to `{}`", value.metadata.id)),
+                    .hint(format!(
+                        "set `id: {name}` or rename the directory to `{}`",
+                        manifest.value.metadata.id
+                    )),
                 );
             }
-            modules.push(Module {
-                dir,
-                dir_name: name,
-                manifest: Loaded { path: manifest_path, value },
-                health,
-            });
+            if !manifest.is_whole() {
+                broken.push(name.clone());
+            }
+            modules.push(Module { dir, dir_name: name, manifest, health });
         }
         // Snippets of files that are not on disk under their name come from the source.
         let files = self.source.files();
@@ -371,9 +393,9 @@ impl Loader {
                         };
                         let diagnostics = vec![Diagnostic::new(Code::Io, &name, Pos::default(), message)];
                         if f == 0 {
-                            FileOutcome::Manifest(Outcome { value: None, diagnostics })
+                            FileOutcome::Manifest(Outcome { value: None, diagnostics, unsound: Vec::new() })
                         } else {
-                            FileOutcome::Health(Outcome { value: None, diagnostics })
+                            FileOutcome::Health(Outcome { value: None, diagnostics, unsound: Vec::new() })
                         }
                     }
                     Ok(bytes) if f == 0 => FileOutcome::Manifest(load::manifest(&name, &bytes, &compiled)),
@@ -388,6 +410,14 @@ impl Loader {
             })
             .collect()
     }
+}
+
+/// The stand-in for a manifest that is not even YAML (or cannot be read): placeholders, the
+/// directory's name as its id, and all of it unsound.
+fn stand_in(dir_name: &str, path: PathBuf) -> Option<Loaded<Manifest>> {
+    let known = serde_json::json!({ "metadata": { "id": dir_name } });
+    let value = crate::schema::salvage::placeholder(crate::model::SchemaName::Module, known)?;
+    Some(Loaded { path, value, unsound: vec![String::new()] })
 }
 
 /// `path` is `dir/name`.
@@ -434,6 +464,10 @@ impl Registry {
         let mut unique: Vec<Module> = Vec::with_capacity(modules.len());
         for m in modules {
             if let Some(first) = unique.last().filter(|u| u.id() == m.id()) {
+                // A module known only by its directory is not a second declaration.
+                if !m.manifest.sound("/metadata/id") {
+                    continue;
+                }
                 diagnostics.push(
                     Diagnostic::at_pointer(
                         Code::DuplicateId,
@@ -459,6 +493,9 @@ impl Registry {
         let mut incoming = vec![Vec::new(); modules.len()];
         for (source, m) in modules.iter().enumerate() {
             for (index, rel) in m.m().relationships.iter().enumerate() {
+                if !m.manifest.sound(&format!("/relationships/{index}")) {
+                    continue;
+                }
                 if let Some(&target) = by_id.get(&rel.target) {
                     let edge = Edge { source, target, kind: rel.kind, index };
                     outgoing[source].push(edge);
@@ -513,15 +550,12 @@ impl Registry {
         self.broken.binary_search_by(|b| b.as_str().cmp(id)).is_ok()
     }
 
-    /// Every manifest of the registry, loaded or not, sorted by path: what a validation covers.
+    /// Every manifest of the registry, whole or not: what a validation covers.
     pub fn manifests(&self) -> Vec<Covered> {
-        let loaded =
-            self.modules.iter().map(|m| Covered { name: m.id().to_owned(), file: m.manifest.path.clone() });
-        let broken = self
-            .broken
+        self.modules
             .iter()
-            .map(|id| Covered { name: id.clone(), file: self.display_root.join(id).join(MANIFEST_FILE) });
-        loaded.chain(broken).collect()
+            .map(|m| Covered { name: m.id().to_owned(), file: m.manifest.path.clone() })
+            .collect()
     }
 
     /// The error for an id that names no module, with the nearest id as a hint.
@@ -541,9 +575,10 @@ impl Registry {
         Error::Usage(msg)
     }
 
-    /// The module, or the usage error [`Registry::unknown_module`] describes.
+    /// The module, or the usage error [`Registry::unknown_module`] describes (also for a module
+    /// whose manifest does not fully load: commands do not show placeholders).
     pub fn require(&self, id: &str) -> Result<usize, Error> {
-        self.index_of(id).ok_or_else(|| self.unknown_module(id))
+        self.index_of(id).filter(|&i| !self.modules[i].is_broken()).ok_or_else(|| self.unknown_module(id))
     }
 }
 

@@ -56,7 +56,9 @@ pub fn rows(reg: &Registry, filter: &ListFilter, now: jiff::Timestamp) -> Vec<Ro
     reg.modules
         .iter()
         .enumerate()
-        .filter(|(_, m)| filter.keeps(&m.m().metadata))
+        // A module whose manifest does not fully load is left out (the broken-manifest note
+        // names it); so are its relationships from the counts.
+        .filter(|(_, m)| !m.is_broken() && filter.keeps(&m.m().metadata))
         .map(|(i, m)| {
             let md = &m.m().metadata;
             let h = health::summarize(m, settings, now);
@@ -68,7 +70,10 @@ pub fn rows(reg: &Registry, filter: &ListFilter, now: jiff::Timestamp) -> Vec<Ro
                 version: md.version.to_string(),
                 owners: md.owners.clone(),
                 tags: md.tags.clone(),
-                relationships: RelCounts { outgoing: reg.outgoing[i].len(), incoming: reg.incoming[i].len() },
+                relationships: RelCounts {
+                    outgoing: reg.outgoing[i].iter().filter(|e| !reg.modules[e.target].is_broken()).count(),
+                    incoming: reg.incoming[i].iter().filter(|e| !reg.modules[e.source].is_broken()).count(),
+                },
                 health: h.state,
                 unhealthy: h.unhealthy,
             }

@@ -120,6 +120,7 @@ pub fn build<'a>(reg: &'a Registry, id: &str, now: jiff::Timestamp) -> Result<Sh
         .collect();
     let incoming = reg.incoming[i]
         .iter()
+        .filter(|e| !reg.modules[e.source].is_broken())
         .map(|e| {
             let rel = reg.relationship(e);
             Incoming {

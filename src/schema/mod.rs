@@ -7,6 +7,7 @@
 
 pub mod constraints;
 pub mod embedded;
+pub mod salvage;
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -28,7 +29,7 @@ pub(crate) fn schema_value(name: SchemaName) -> &'static Value {
 
 /// The validator of one of modreg's schemas, compiled once per process, on first use: a run
 /// whose files all take the typed fast path never compiles it.
-fn validator(name: SchemaName) -> &'static Validator {
+pub(crate) fn validator(name: SchemaName) -> &'static Validator {
     static CELLS: [OnceLock<Validator>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
     CELLS[name as usize]
         .get_or_init(|| build_validator(schema_value(name)).expect("modreg's own schemas compile"))

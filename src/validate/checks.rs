@@ -102,6 +102,13 @@ pub(crate) fn at_key(
     Diagnostic::at_pointer(code, &reg.modules[module].manifest.path, pointer, Anchor::Key, message)
 }
 
+/// Whether a check may read the node at `pointer` of a module's manifest: a manifest that does
+/// not fully conform holds placeholders where it failed (see `schema::salvage`), and a check
+/// that read one would report a problem nobody wrote.
+pub(crate) fn sound(reg: &Registry, module: usize, pointer: &str) -> bool {
+    reg.modules[module].manifest.sound(pointer)
+}
+
 /// The line a pointer of a module's manifest is on, for "first declared at line N" messages.
 /// Only called on a finding, so only files with findings are parsed again.
 pub(crate) fn line_of(reg: &Registry, module: usize, pointer: &str) -> u32 {

@@ -10,6 +10,7 @@ mod graph;
 mod layering;
 mod list;
 mod new;
+mod partial;
 mod schema;
 mod show;
 mod sources;

@@ -13,6 +13,10 @@ use crate::yaml::Pos;
 
 pub(super) fn check(reg: &Registry, i: usize, out: &mut Vec<Diagnostic>) {
     let m = &reg.modules[i];
+    // Without sound docs paths, which files are referenced is not known.
+    if !m.manifest.sound("/docs") {
+        return;
+    }
     let mut docs: Vec<PathBuf> =
         docs_paths(m).into_iter().filter_map(|(_, p)| relative_docs_path(p)).collect();
     // A docs path may be a link to another file of the module (E035 refuses links that leave

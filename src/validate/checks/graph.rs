@@ -6,7 +6,7 @@
 
 use rustc_hash::FxHashSet as HashSet;
 
-use super::{at, line_of};
+use super::{at, line_of, sound};
 use crate::diag::{Code, Diagnostic};
 use crate::graph::RelGraph;
 use crate::model::{RelationType, Status};
@@ -62,7 +62,7 @@ fn single_parent(reg: &Registry, out: &mut Vec<Diagnostic>) {
     for (i, m) in reg.modules.iter().enumerate() {
         let mut parent: Option<(usize, &str)> = None;
         for (r, rel) in m.m().relationships.iter().enumerate() {
-            if rel.kind != RelationType::PartOf {
+            if rel.kind != RelationType::PartOf || !sound(reg, i, &format!("/relationships/{r}")) {
                 continue;
             }
             match parent {
@@ -101,6 +101,7 @@ fn versions_and_deprecations(reg: &Registry, out: &mut Vec<Diagnostic>) {
             let rel = reg.relationship(e);
             let meta = &target.m().metadata;
             if let Some(req) = &rel.version
+                && sound(reg, e.target, "/metadata/version")
                 && !req.matches(&meta.version)
             {
                 let pointer = format!("/relationships/{}/version", e.index);
@@ -126,7 +127,10 @@ fn versions_and_deprecations(reg: &Registry, out: &mut Vec<Diagnostic>) {
                 );
             }
             // A repeated depends_on is E037; warn about the target once.
-            if source.m().metadata.status == Status::Active
+            if sound(reg, e.source, "/metadata/status")
+                && sound(reg, e.target, "/metadata/status")
+                && sound(reg, e.target, "/metadata/deprecation")
+                && source.m().metadata.status == Status::Active
                 && matches!(meta.status, Status::Deprecated | Status::Retired)
                 && seen.insert((e.source, e.target))
             {

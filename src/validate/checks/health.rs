@@ -12,7 +12,7 @@ pub(super) fn check(ctx: &Ctx<'_>, i: usize, out: &mut Vec<Diagnostic>) {
     let m = &ctx.reg.modules[i];
     let Some(h) = &m.health else { return };
     let dir_name = &m.dir_name;
-    if h.value.module != *dir_name {
+    if h.sound("/module") && h.value.module != *dir_name {
         out.push(
             Diagnostic::at_pointer(
                 Code::HealthModule,
@@ -31,7 +31,12 @@ pub(super) fn check(ctx: &Ctx<'_>, i: usize, out: &mut Vec<Diagnostic>) {
         );
     }
     let models: HashSet<&str> = m.m().capabilities.data_models.iter().map(|d| d.name.as_str()).collect();
-    for key in h.value.records.keys().filter(|k| !models.contains(k.as_str())) {
+    // Records are checked against the data models only when all of them are known.
+    let complete = m.manifest.sound("/capabilities/data_models");
+    for key in h.value.records.keys().filter(|k| complete && !models.contains(k.as_str())) {
+        if !h.sound(&format!("/records/{}", escape(key))) {
+            continue;
+        }
         let mut names: Vec<String> = models.iter().map(|s| (*s).to_owned()).collect();
         names.sort();
         let pointer = format!("/records/{}", escape(key));

@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::path::{Component, Path, PathBuf};
 
-use super::{Ctx, at, at_key, line_of, list};
+use super::{Ctx, at, at_key, line_of, list, sound};
 use crate::diag::{Code, Diagnostic};
 use crate::model::{HttpMethod, RelationType, Status};
 use crate::registry::source::LinkTarget;
@@ -24,6 +24,8 @@ pub(super) fn check(ctx: &Ctx<'_>, i: usize, out: &mut Vec<Diagnostic>) {
 /// operations and endpoints that point nowhere (E032, E033) on the way.
 struct Names<'m> {
     models: HashMap<&'m str, usize>,
+    /// Every data model name is sound, so a name not in `models` is really unknown.
+    complete: bool,
 }
 
 /// The keys of a name map, sorted, for hints (only built when there is something to hint).
@@ -38,7 +40,14 @@ impl<'m> Names<'m> {
         let reg = ctx.reg;
         let caps = &reg.modules[i].m().capabilities;
         let mut models = HashMap::with_capacity_and_hasher(caps.data_models.len(), Default::default());
+        // Names are only trusted when every one of their kind is sound: an operation naming a
+        // data model whose name did not conform is not an unknown entity.
+        let models_known = sound(reg, i, "/capabilities/data_models");
+        let operations_known = sound(reg, i, "/capabilities/operations");
         for (k, dm) in caps.data_models.iter().enumerate() {
+            if !sound(reg, i, &format!("/capabilities/data_models/{k}")) {
+                continue;
+            }
             if let Some(&first) = models.get(dm.name.as_str()) {
                 let pointer = format!("/capabilities/data_models/{k}/name");
                 let line = line_of(reg, i, &format!("/capabilities/data_models/{first}/name"));
@@ -59,6 +68,9 @@ impl<'m> Names<'m> {
 
         let mut operations = HashMap::with_capacity_and_hasher(caps.operations.len(), Default::default());
         for (k, op) in caps.operations.iter().enumerate() {
+            if !sound(reg, i, &format!("/capabilities/operations/{k}")) {
+                continue;
+            }
             if let Some(&first) = operations.get(op.name.as_str()) {
                 let pointer = format!("/capabilities/operations/{k}/name");
                 let line = line_of(reg, i, &format!("/capabilities/operations/{first}/name"));
@@ -76,6 +88,7 @@ impl<'m> Names<'m> {
                 operations.insert(op.name.as_str(), k);
             }
             if let Some(entity) = &op.entity
+                && models_known
                 && !models.contains_key(entity.as_str())
             {
                 let model_list = sorted(&models);
@@ -107,6 +120,9 @@ impl<'m> Names<'m> {
         let mut routes: HashMap<(HttpMethod, Cow<'_, str>), usize> =
             HashMap::with_capacity_and_hasher(caps.endpoints.len(), Default::default());
         for (k, ep) in caps.endpoints.iter().enumerate() {
+            if !sound(reg, i, &format!("/capabilities/endpoints/{k}")) {
+                continue;
+            }
             let key = (ep.method, normalize_route(&ep.path));
             if let Some(&first) = routes.get(&key) {
                 let pointer = format!("/capabilities/endpoints/{first}/path");
@@ -134,6 +150,7 @@ impl<'m> Names<'m> {
                 routes.insert(key, k);
             }
             if let Some(op) = &ep.operation
+                && operations_known
                 && !operations.contains_key(op.as_str())
             {
                 let op_list = sorted(&operations);
@@ -161,7 +178,7 @@ impl<'m> Names<'m> {
                 );
             }
         }
-        Names { models }
+        Names { models, complete: models_known }
     }
 }
 
@@ -188,6 +205,9 @@ pub(crate) fn normalize_route(path: &str) -> Cow<'_, str> {
 fn deprecation(ctx: &Ctx<'_>, i: usize, out: &mut Vec<Diagnostic>) {
     let reg = ctx.reg;
     let meta = &reg.modules[i].m().metadata;
+    if !sound(reg, i, "/metadata/status") || !sound(reg, i, "/metadata/deprecation") {
+        return;
+    }
     let ending = matches!(meta.status, Status::Deprecated | Status::Retired);
     match (&meta.deprecation, ending) {
         (None, true) => out.push(
@@ -235,6 +255,9 @@ fn relationships(ctx: &Ctx<'_>, i: usize, names: &Names<'_>, out: &mut Vec<Diagn
     let m = &reg.modules[i];
     let mut seen: HashMap<(RelationType, &str), usize> = HashMap::default();
     for (r, rel) in m.m().relationships.iter().enumerate() {
+        if !sound(reg, i, &format!("/relationships/{r}")) {
+            continue;
+        }
         let target_ptr = || format!("/relationships/{r}/target");
         if rel.target == m.id() {
             out.push(
@@ -299,6 +322,9 @@ fn relationships(ctx: &Ctx<'_>, i: usize, names: &Names<'_>, out: &mut Vec<Diagn
                     .hint("remove `data`, or make this a provides_data_to relationship"),
                 );
             }
+            continue;
+        }
+        if !names.complete {
             continue;
         }
         for (k, name) in rel.data().iter().enumerate() {
@@ -368,6 +394,9 @@ fn docs(ctx: &Ctx<'_>, i: usize, out: &mut Vec<Diagnostic>) {
     let reg = ctx.reg;
     let m = &reg.modules[i];
     for (pointer, path) in docs_paths(m) {
+        if !sound(reg, i, pointer) {
+            continue;
+        }
         let field = &pointer[1..].replace('/', ".");
         if let Some(problem) = docs_problem(reg, m, path) {
             let (message, hint) = match problem {

@@ -7,8 +7,8 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 
-use super::at;
 use super::references::normalize_route;
+use super::{at, sound};
 use crate::diag::{Code, Diagnostic};
 use crate::model::{HttpMethod, RelationType, Status};
 use crate::registry::Registry;
@@ -26,6 +26,9 @@ fn endpoints(reg: &Registry, out: &mut Vec<Diagnostic>) {
         HashMap::with_capacity_and_hasher(total, Default::default());
     for (i, m) in reg.modules.iter().enumerate() {
         for (k, ep) in m.m().capabilities.endpoints.iter().enumerate() {
+            if !sound(reg, i, &format!("/capabilities/endpoints/{k}")) {
+                continue;
+            }
             let (owner, first) = match owners.entry((ep.method, normalize_route(&ep.path))) {
                 Entry::Vacant(v) => {
                     v.insert((i, k));
@@ -73,11 +76,14 @@ fn data_models(reg: &Registry, out: &mut Vec<Diagnostic>) {
     let mut by_name: HashMap<&str, Vec<(usize, usize)>> =
         HashMap::with_capacity_and_hasher(total, Default::default());
     for (i, m) in reg.modules.iter().enumerate() {
-        if m.m().metadata.status != Status::Active {
+        if !sound(reg, i, "/metadata/status") || m.m().metadata.status != Status::Active {
             continue;
         }
         let mut own: HashSet<&str> = HashSet::default();
         for (k, dm) in m.m().capabilities.data_models.iter().enumerate() {
+            if !sound(reg, i, &format!("/capabilities/data_models/{k}")) {
+                continue;
+            }
             // A name defined twice in one module is E038.
             if own.insert(dm.name.as_str()) {
                 by_name.entry(dm.name.as_str()).or_default().push((i, k));
