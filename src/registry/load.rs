@@ -104,7 +104,7 @@ where
         && let Err(e) = serde_path_to_error::deserialize::<_, T>(&doc.value)
     {
         // The schema admits a few strings the types refine further (version requirements).
-        let pointer = to_pointer(e.path());
+        let pointer = yaml::pointer_of(e.path());
         let at = doc.locate(&pointer);
         found.push(
             Diagnostic::new(Code::InvalidValue, name, at.value, format!("{pointer}: {}", e.inner()))
@@ -133,20 +133,6 @@ where
     let slow =
         T::deserialize(&doc.value).unwrap_or_else(|e| panic!("{}: slow path refuses: {e}", name.display()));
     assert_eq!(&slow, fast, "{}: fast and slow paths disagree", name.display());
-}
-
-fn to_pointer(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut out = String::new();
-    for seg in path.iter() {
-        match seg {
-            Segment::Seq { index } => out.push_str(&format!("/{index}")),
-            Segment::Map { key } => out.push_str(&format!("/{}", yaml::escape_pointer_token(key))),
-            Segment::Enum { variant } => out.push_str(&format!("/{variant}")),
-            Segment::Unknown => {}
-        }
-    }
-    out
 }
 
 pub fn yaml_diagnostic(path: &Path, e: YamlError) -> Diagnostic {

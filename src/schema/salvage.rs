@@ -52,7 +52,7 @@ pub fn salvage<T: for<'de> Deserialize<'de>>(name: SchemaName, mut value: Value)
             }
             // A value the schema admits but the type refines (a version requirement).
             Err(e) => {
-                let pointer = pointer_of(e.path());
+                let pointer = crate::yaml::pointer_of(e.path());
                 if unsound.contains(&pointer) {
                     return None;
                 }
@@ -71,20 +71,6 @@ pub fn placeholder<T: for<'de> Deserialize<'de>>(name: SchemaName, known: Value)
     let schema = schema_value(name);
     fill(&mut value, schema, schema);
     T::deserialize(&value).ok()
-}
-
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut out = String::new();
-    for seg in path.iter() {
-        match seg {
-            Segment::Seq { index } => out.push_str(&format!("/{index}")),
-            Segment::Map { key } => out.push_str(&format!("/{}", escape(key))),
-            Segment::Enum { variant } => out.push_str(&format!("/{variant}")),
-            Segment::Unknown => {}
-        }
-    }
-    out
 }
 
 /// Remove the node at `pointer`: a key from its mapping; an element of a sequence becomes

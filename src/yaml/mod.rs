@@ -117,6 +117,21 @@ impl Document {
     }
 }
 
+/// The JSON pointer of the place serde failed at, as `serde_path_to_error` tracked it.
+pub fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => out.push_str(&format!("/{index}")),
+            Segment::Map { key } => out.push_str(&format!("/{}", escape_pointer_token(key))),
+            Segment::Enum { variant } => out.push_str(&format!("/{variant}")),
+            Segment::Unknown => {}
+        }
+    }
+    out
+}
+
 /// One RFC 6901 reference token for `key` (`~` → `~0`, `/` → `~1`).
 pub fn escape_pointer_token(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
