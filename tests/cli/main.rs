@@ -11,6 +11,7 @@ mod layering;
 mod list;
 mod new;
 mod partial;
+mod paths;
 mod schema;
 mod show;
 mod sources;

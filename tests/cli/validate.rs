@@ -169,3 +169,129 @@ fn a_reference_to_a_module_that_does_not_load_is_not_an_error() {
     assert_eq!(codes, [("E003", "registry/a2/module.yaml")]);
     assert_eq!(rep.modules, 2);
 }
+
+/// A settings file whose `stale_after` does not parse: its diagnostic, in every format.
+fn broken_settings() -> Scratch {
+    let s = Scratch::shipped();
+    s.write("modreg.yaml", "registry: registry\nhealth: { stale_after: 7 days }\n");
+    s
+}
+
+#[test]
+fn a_broken_settings_file_is_reported_in_every_format() {
+    let s = broken_settings();
+    let runs = |format: &str| {
+        let r = s.run(&["validate", "--format", format]);
+        assert_eq!(r.code, 1, "{format}: {}", r.stderr);
+        assert_eq!(r.stderr, "validated 0 modules: 1 error, 0 warnings\n", "{format}");
+        r.stdout
+    };
+    let human = runs("human");
+    assert!(human.starts_with("error[E013]: /health/stale_after: "), "{human}");
+    assert!(human.contains(" --> modreg.yaml:2:24\n"), "{human}");
+    assert!(human.contains("= hint: write a number and a unit"), "{human}");
+
+    let rep: Report = serde_json::from_str(&runs("json")).expect("JSON");
+    assert_eq!((rep.modules, rep.errors, rep.warnings), (0, 1, 0));
+    let d = &rep.diagnostics[0];
+    assert_eq!((d.code.as_str(), d.file.as_str(), d.line, d.column), ("E013", "modreg.yaml", 2, 24));
+    assert_eq!(d.instance_path.as_deref(), Some("/health/stale_after"));
+
+    let github = runs("github");
+    assert!(github.starts_with("::error file=modreg.yaml,line=2,col=24,title=E013::"), "{github}");
+
+    let sarif: serde_json::Value = serde_json::from_str(&runs("sarif")).expect("SARIF is JSON");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), 1, "{results:?}");
+    assert_eq!(results[0]["ruleId"], "E013");
+    let location = &results[0]["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "modreg.yaml");
+    assert_eq!(location["region"]["startLine"], 2);
+
+    let junit = runs("junit");
+    assert!(junit.contains("tests=\"1\" failures=\"1\""), "{junit}");
+    assert!(junit.contains("file=\"modreg.yaml\""), "{junit}");
+    assert!(junit.contains("<failure type=\"E013\""), "{junit}");
+}
+
+#[test]
+fn a_broken_settings_file_reaches_the_github_job_summary() {
+    let s = broken_settings();
+    let summary = s.path().join("summary.md");
+    let out = crate::util::command(s.path())
+        .args(["validate", "--format", "github"])
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .expect("modreg runs");
+    assert_eq!(out.status.code(), Some(1));
+    let md = std::fs::read_to_string(&summary).expect("the summary is written");
+    assert!(md.contains("| error | E013 | modreg.yaml:2:24 |"), "{md}");
+}
+
+#[test]
+fn other_commands_keep_the_settings_error_on_stderr() {
+    let s = broken_settings();
+    let r = s.run(&["list", "--format", "json"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stdout, "");
+    assert!(r.stderr.contains("error[E013]"), "{}", r.stderr);
+}
+
+#[test]
+fn paths_outside_the_registry_or_of_no_module_are_usage_errors() {
+    let s = Scratch::empty();
+    s.write("registry/a1/module.yaml", manifest("a1", ""));
+    s.write("registry/README.md", "# Our modules\n");
+    s.write("README.md", "# The project\n");
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("module.yaml"), manifest("a1", "bogus: 1\n")).unwrap();
+    let outside = elsewhere.path().join("module.yaml");
+    for path in [outside.to_str().unwrap(), "README.md", "."] {
+        let r = s.run(&["validate", path]);
+        assert_eq!(r.code, 2, "{path}: {}{}", r.stdout, r.stderr);
+        assert_eq!(r.stdout, "");
+        assert!(
+            r.stderr.starts_with(&format!("error: `{path}` is not in the registry `registry`\nhint: ")),
+            "{path}: {}",
+            r.stderr
+        );
+    }
+    let r = s.run(&["validate", "registry/README.md", "--format", "json"]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stderr.starts_with(
+            "error: `registry/README.md` is neither a module directory nor a file of a module\n"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("hint: name the registry `registry`, a module directory"), "{}", r.stderr);
+
+    let r = s.run(&["validate", "registry/nope"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.starts_with("error: `registry/nope`: no such file or directory\n"), "{}", r.stderr);
+
+    // What validate does report on: the registry, a module, a file of a module, a stray file.
+    s.write("registry/notes.txt", "stray\n");
+    for path in ["registry", "registry/", "registry/a1", "registry/a1/module.yaml", "registry/notes.txt"] {
+        let r = s.run(&["validate", path]);
+        assert_eq!(r.code, 0, "{path}: {}", r.stderr);
+    }
+    let rep: Report = s.run(&["validate", "registry/notes.txt", "--format", "json"]).json();
+    assert_eq!(rep.diagnostics.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(), ["W001"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_path_into_the_registry_through_a_link_is_in_it() {
+    let s = Scratch::empty();
+    s.write("registry/a1/module.yaml", manifest("a1", "bogus: 1\n"));
+    s.write("registry/b1/module.yaml", manifest("b1", "bogus: 1\n"));
+    let link = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(s.registry(), link.path().join("reg")).unwrap();
+    let via = link.path().join("reg/a1");
+    let rep: Report = s.run(&["validate", via.to_str().unwrap(), "--format", "json"]).json();
+    assert_eq!(rep.modules, 1);
+    let files: Vec<&str> = rep.diagnostics.iter().map(|d| d.file.as_str()).collect();
+    assert_eq!(files, ["registry/a1/module.yaml"]);
+}
