@@ -53,6 +53,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Scaffold registry/ID/module.yaml that already validates
     New(NewArgs),
+    /// Start a registry: write modreg.yaml and create an empty registry/ in DIR
+    Init(InitArgs),
     /// Relationships as a graph: Graphviz DOT (default), Mermaid, JSON or SVG
     ///
     /// Edge style per type (depends_on solid, integrates_with dashed, provides_data_to dotted
@@ -160,6 +162,12 @@ pub struct NewArgs {
     /// The AI model generating it, if any
     #[arg(long, value_name = "MODEL")]
     pub ai_model: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The project directory (created if missing) [default: the current directory]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -45,6 +45,39 @@ impl Context {
         registry::discover(self.registry_flag.as_deref(), &self.cwd)
     }
 
+    /// Where a command that writes into the registry (`new`) writes. Reading commands fall back
+    /// to `./registry` (SPEC §1); a writing command never invents a registry there: without
+    /// `--registry`, `MODREG_REGISTRY` or a `modreg.yaml`, the registry must already exist, and
+    /// a named one too. Only a registry that `modreg.yaml` names is created when missing (git
+    /// keeps no empty directory, so a fresh clone may lack it).
+    pub fn locate_for_writing(&self) -> Result<registry::Location, Error> {
+        let location = self.locate()?;
+        let root = &location.root;
+        if root.is_dir() {
+            return Ok(location);
+        }
+        if self.registry_flag.is_some() {
+            return Err(Error::Usage(format!(
+                "registry directory `{}` does not exist\nhint: check --registry (or MODREG_REGISTRY); \
+                 to start a registry, run `modreg init` in the project directory",
+                root.display()
+            )));
+        }
+        match &location.settings_file {
+            Some(_) => {
+                std::fs::create_dir_all(root).map_err(|e| Error::io(root, e))?;
+                Ok(location)
+            }
+            None => Err(Error::Usage(format!(
+                "no registry here: no {} in {} or any directory above it, and no `registry/` directory in it\n\
+                 hint: run `modreg init` to create {0} and registry/ here, or pass --registry DIR (or set \
+                 MODREG_REGISTRY) to use an existing registry",
+                registry::discover::SETTINGS_FILE,
+                self.cwd.display()
+            ))),
+        }
+    }
+
     /// A loader for the working tree, with the parse cache unless it is turned off.
     pub fn loader(&self) -> Result<Loader, Error> {
         let location = self.locate()?;

@@ -7,6 +7,7 @@ pub mod completions;
 pub mod deps;
 pub mod explain;
 pub mod graph;
+pub mod init;
 pub mod list;
 pub mod new;
 pub mod schema;
@@ -24,6 +25,7 @@ pub fn dispatch(command: Command, ctx: &Context) -> Result<Output, Error> {
         Command::Show(args) => show::run(ctx, &args),
         Command::Validate(args) => validate::run(ctx, &args),
         Command::New(args) => new::run(ctx, &args),
+        Command::Init(args) => init::run(ctx, &args),
         Command::Graph(args) => graph::run(ctx, &args),
         Command::Deps(args) => deps::run(ctx, &args),
         Command::Schema(args) => Ok(schema::run(&args)),

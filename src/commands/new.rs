@@ -18,12 +18,9 @@ pub struct Created {
 }
 
 pub fn run(ctx: &Context, args: &NewArgs) -> Result<Output, Error> {
-    check_id(&args.id)?;
-    let location = ctx.locate()?;
+    check_args(args)?;
+    let location = ctx.locate_for_writing()?;
     let root = &location.root;
-    if !root.is_dir() {
-        std::fs::create_dir_all(root).map_err(|e| Error::io(root, e))?;
-    }
     let dir = root.join(&args.id);
     let path = dir.join(MANIFEST_FILE);
     if path.exists() {
@@ -38,8 +35,9 @@ pub fn run(ctx: &Context, args: &NewArgs) -> Result<Output, Error> {
     let by = args
         .by
         .clone()
-        .or_else(|| std::env::var("USER").ok())
-        .filter(|s| !s.trim().is_empty())
+        .or_else(|| {
+            std::env::var("USER").ok().filter(|s| !s.trim().is_empty() && !s.contains(char::is_control))
+        })
         .unwrap_or_else(|| "unknown".to_owned());
     let text = scaffold(args, &by, ctx.now);
     // The scaffold must validate; if it does not, that is a bug here, not the user's input.
@@ -75,6 +73,57 @@ pub fn run(ctx: &Context, args: &NewArgs) -> Result<Output, Error> {
         ));
     }
     Ok(out)
+}
+
+/// Every argument is checked before anything touches the disk, so that what the user got wrong
+/// is a usage error naming the flag, never a scaffold that fails its own validation.
+fn check_args(args: &NewArgs) -> Result<(), Error> {
+    check_id(&args.id)?;
+    check_text(
+        "--name",
+        &args.name,
+        false,
+        "give the module a human-readable name, e.g. --name \"Order History\"",
+    )?;
+    if let Some(d) = &args.description {
+        check_text(
+            "--description",
+            d,
+            true,
+            "say in a sentence what the module is for, or leave --description out",
+        )?;
+    }
+    if let Some(by) = &args.by {
+        check_text(
+            "--by",
+            by,
+            false,
+            "name the person, team or pipeline creating it, or leave --by out for $USER",
+        )?;
+    }
+    if let Some(model) = &args.ai_model {
+        check_text(
+            "--ai-model",
+            model,
+            false,
+            "name the model, e.g. --ai-model claude-sonnet-4, or leave it out",
+        )?;
+    }
+    Ok(())
+}
+
+/// A free-text argument: not blank, and printable text (`multiline` allows new lines and tabs).
+fn check_text(flag: &str, value: &str, multiline: bool, hint: &str) -> Result<(), Error> {
+    let allowed = |c: char| multiline && matches!(c, '\n' | '\t');
+    let problem = if value.trim().is_empty() {
+        format!("{flag} must not be empty or blank")
+    } else if value.chars().any(|c| c.is_control() && !allowed(c)) {
+        let what = if multiline { "text" } else { "one line of text" };
+        format!("{flag} `{}` contains a control character; it must be {what}", value.escape_debug())
+    } else {
+        return Ok(());
+    };
+    Err(Error::Usage(format!("{problem}\nhint: {hint}")))
 }
 
 /// Ids are checked before anything touches the disk: they become directory names.

@@ -7,6 +7,7 @@ mod explain;
 mod fixtures;
 mod formats;
 mod graph;
+mod init;
 mod layering;
 mod list;
 mod new;
