@@ -16,9 +16,26 @@ pub enum Existing {
     Refuse,
 }
 
+/// Write `contents` to `path` atomically. The file gets the mode a plain write would give it: a
+/// new file 0666 less the umask, a replaced one keeps its mode. (tempfile creates its files
+/// 0600, and the rename would carry that mode into place.)
 pub fn write_atomic(path: &Path, contents: &[u8], existing: Existing) -> std::io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new().prefix(".modreg-").suffix(".tmp").tempfile_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".modreg-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        // Created with this mode less the umask, as open(2) does for a plain write.
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
+    if existing == Existing::Replace
+        && let Ok(meta) = fs::metadata(path)
+        && meta.is_file()
+    {
+        tmp.as_file().set_permissions(meta.permissions())?;
+    }
     tmp.write_all(contents)?;
     tmp.as_file().sync_all()?;
     match existing {

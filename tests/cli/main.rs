@@ -10,6 +10,7 @@ mod graph;
 mod init;
 mod layering;
 mod list;
+mod modes;
 mod new;
 mod partial;
 mod paths;
