@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::graph::Direction;
 use crate::graph::RelGraph;
-use crate::graph::reach::{Walk, walk};
+use crate::graph::reach::{Neighbourhood, Walk, walk};
 use crate::model::{ModuleType, RelationType, Status};
 use crate::registry::Registry;
 
@@ -129,6 +129,12 @@ pub fn build<'a>(reg: &'a Registry, sel: &Selection) -> GraphView<'a> {
         .iter()
         .map(|m| !m.is_broken() && (sel.statuses.is_empty() || sel.statuses.contains(&m.m().metadata.status)))
         .collect();
+    // With a focus, the edges drawn are those the walk follows: out of each module it expands
+    // (`--direction out`), into each one (`in`), or both; a module is expanded when it is reached
+    // short of `--depth`. Only those: an edge between two reached modules may point back at the
+    // focus (`sales-suite → crm` under `--focus crm --direction out --depth 1`) or lie beyond
+    // the depth asked for. Without a depth limit this is every edge among the modules reached.
+    let mut walked: Option<(Neighbourhood, Focus)> = None;
     if let Some(f) = sel.focus.filter(|f| f.index < n) {
         // The focus module is always drawn; the walk only passes through kept modules.
         keep[f.index] = true;
@@ -138,7 +144,20 @@ pub fn build<'a>(reg: &'a Registry, sel: &Selection) -> GraphView<'a> {
             &Walk { kinds: &sel.kinds, direction: f.direction, max_depth: f.max_depth, allowed: Some(&keep) },
         );
         keep = (0..n).map(|i| hood.contains(i)).collect();
+        walked = Some((hood, f));
     }
+    let followed = |source: usize, target: usize| {
+        let Some((hood, f)) = &walked else {
+            return true;
+        };
+        let expanded = |i: usize| hood.depth(i).is_some_and(|d| f.max_depth.is_none_or(|max| d < max));
+        let (out, into) = match f.direction {
+            Direction::Out => (true, false),
+            Direction::In => (false, true),
+            Direction::Both => (true, true),
+        };
+        (out && expanded(source)) || (into && expanded(target))
+    };
 
     let mut position = vec![usize::MAX; n];
     let mut nodes = Vec::new();
@@ -166,7 +185,10 @@ pub fn build<'a>(reg: &'a Registry, sel: &Selection) -> GraphView<'a> {
     // (source, target, type name, type, data), merged when a pair is declared twice.
     let mut raw: Vec<(usize, usize, &'static str, RelationType, Vec<&'a str>)> = Vec::new();
     for (source, edges) in reg.outgoing.iter().enumerate().filter(|&(i, _)| keep[i]) {
-        for e in edges.iter().filter(|e| keep[e.target] && sel.kinds.contains(&e.kind)) {
+        for e in edges
+            .iter()
+            .filter(|e| keep[e.target] && sel.kinds.contains(&e.kind) && followed(e.source, e.target))
+        {
             let data = reg.relationship(e).data().iter().map(String::as_str).collect();
             raw.push((source, e.target, e.kind.as_str(), e.kind, data));
         }

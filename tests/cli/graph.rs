@@ -233,9 +233,66 @@ fn focus_follows_direction_and_depth() {
     assert_eq!(ids(&["--focus", "bb", "--depth", "1"]), ["aa", "bb", "cc", "xx"]);
     assert_eq!(ids(&["--focus", "bb"]), ["aa", "bb", "cc", "dd", "ee", "xx"]);
     assert_eq!(ids(&["--focus", "bb", "--depth", "0"]), ["bb"]);
-    // The edges are those among the modules drawn.
+    // The edges are those the walk follows among the modules drawn.
     let g = graph_json(&s, &["--focus", "bb", "--direction", "out", "--depth", "1"]);
     assert_eq!(g.edge_triples(), [("bb", "cc", "depends_on")]);
+}
+
+#[test]
+fn focus_direction_draws_only_the_edges_it_follows() {
+    // The shipped crm: it is part_of sales-suite, which integrates_with crm back.
+    let focus = |direction: &str| -> Graph {
+        let args = ["graph", "--format", "json", "--focus", "crm", "--depth", "1", "--direction", direction];
+        ok(run(&args)).json()
+    };
+    let out = focus("out");
+    assert_eq!(out.ids(), ["analytics", "auth", "crm", "email", "sales-suite"]);
+    assert_eq!(
+        out.edge_triples(),
+        [
+            ("crm", "analytics", "provides_data_to"),
+            ("crm", "auth", "depends_on"),
+            ("crm", "email", "integrates_with"),
+            ("crm", "sales-suite", "part_of"),
+        ],
+        "no sales-suite → crm, no edges among the neighbours"
+    );
+    let into = focus("in");
+    assert!(into.edges.iter().all(|e| e.target == "crm"), "{:?}", into.edge_triples());
+    assert!(into.edge_triples().contains(&("sales-suite", "crm", "integrates_with")));
+    let both = focus("both");
+    assert!(both.edges.iter().all(|e| e.source == "crm" || e.target == "crm"), "{:?}", both.edge_triples());
+    assert_eq!(both.edges.len(), out.edges.len() + into.edges.len());
+
+    // The clusters follow the part_of edges drawn: crm sits in sales-suite's box going out, and
+    // nothing is boxed coming in (crm → sales-suite is not followed then).
+    let dot = ok(run(&["graph", "--focus", "crm", "--depth", "1", "--direction", "out"])).stdout;
+    assert!(dot.contains("subgraph \"cluster_sales-suite\""), "{dot}");
+    assert!(!dot.contains("\"sales-suite\" -> \"crm\""), "{dot}");
+    assert_renders(&dot);
+    let dot = ok(run(&["graph", "--focus", "crm", "--depth", "1", "--direction", "in"])).stdout;
+    assert!(!dot.contains("subgraph \"cluster_sales-suite\""), "{dot}");
+    assert_renders(&dot);
+    let mermaid =
+        ok(run(&["graph", "--format", "mermaid", "--focus", "crm", "--depth", "1", "--direction", "out"]))
+            .stdout;
+    assert!(mermaid.contains("subgraph c_sales_suite"), "{mermaid}");
+    assert!(!mermaid.lines().any(|l| l.trim_start().starts_with("m_sales_suite ")), "{mermaid}");
+
+    // An edge back to the focus is drawn once the walk goes on from its source: cc → bb at
+    // depth 2, not at depth 1.
+    let s = chain();
+    s.write(
+        "registry/cc/module.yaml",
+        manifest("cc", &rels(&["{ type: depends_on, target: dd }", "{ type: integrates_with, target: bb }"])),
+    );
+    let g = graph_json(&s, &["--focus", "bb", "--direction", "out", "--depth", "1"]);
+    assert_eq!(g.edge_triples(), [("bb", "cc", "depends_on")]);
+    let g = graph_json(&s, &["--focus", "bb", "--direction", "out", "--depth", "2"]);
+    assert_eq!(
+        g.edge_triples(),
+        [("bb", "cc", "depends_on"), ("cc", "bb", "integrates_with"), ("cc", "dd", "depends_on")]
+    );
 }
 
 #[test]
