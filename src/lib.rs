@@ -60,9 +60,6 @@ fn error_output(err: &Error, ctx: &Context) -> Output {
             o.stderr = output::diagnostics::human(diags, &diag::Files::disk(), ctx.color_stderr);
             o
         }
-        other => {
-            let prefix = output::style::paint(ctx.color_stderr, output::style::ERROR, "error");
-            out.note(format!("{prefix}: {other}"))
-        }
+        other => out.error(ctx.color_stderr, &other.to_string()),
     }
 }

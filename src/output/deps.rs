@@ -2,13 +2,13 @@
 //! [`DepsReport`].
 
 use crate::graph::deps::DepsReport;
-use crate::output::table;
+use crate::output::table::Table;
 
 /// One line per module reached, with the path that reaches it.
 pub fn render_table(r: &DepsReport<'_>) -> String {
-    let mut t = table::new(&["id", "depth", "name", "status", "via"]);
+    let mut t = Table::new(&["id", "depth", "name", "status", "via"]);
     for m in &r.modules {
-        t.add_row(vec![
+        t.row([
             m.id.to_owned(),
             m.depth.to_string(),
             m.name.to_owned(),
@@ -16,7 +16,7 @@ pub fn render_table(r: &DepsReport<'_>) -> String {
             m.via.join(" → "),
         ]);
     }
-    table::finish(&t)
+    t.finish()
 }
 
 /// The stderr line that explains an empty table (JSON says it with an empty list).

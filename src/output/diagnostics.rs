@@ -6,6 +6,7 @@ use std::path::Path;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
 
+use super::escape;
 use crate::diag::{Diagnostic, Files, Severity};
 
 /// The result of a validation run, as `validate --format json` prints it.
@@ -59,15 +60,21 @@ pub fn render_one(d: &Diagnostic, renderer: &Renderer, files: &Files) -> String 
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let path = d.file.display().to_string();
-    let line_text = files.line(&d.file, d.line).filter(|l| l.len() <= MAX_SNIPPET_LINE);
-    let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
+    // annotate-snippets shows C0 controls and DEL as control pictures, but passes C1 controls
+    // (and, outside the source line, bidi overrides) through: escape them first.
+    let path = escape::visible(&d.file.display().to_string()).into_owned();
+    let message = escape::visible_lines(&d.message);
+    let line_text =
+        files.line(&d.file, d.line).filter(|l| l.len() <= MAX_SNIPPET_LINE).map(|l| without_c1(&l));
+    let title = level.primary_title(message.as_ref()).id(d.code.as_str());
+    let label = d.instance_path.as_deref().filter(|p| !p.is_empty()).map(escape::visible);
+    let hint = d.hint.as_deref().map(escape::visible_lines);
     let mut group = match &line_text {
         Some(text) => {
             let span = token_span(text, d.column);
             let mut annotation = AnnotationKind::Primary.span(span);
-            if let Some(p) = d.instance_path.as_deref().filter(|p| !p.is_empty()) {
-                annotation = annotation.label(p);
+            if let Some(p) = &label {
+                annotation = annotation.label(p.as_ref());
             }
             let snippet = Snippet::source(text.as_str())
                 .line_start(d.line as usize)
@@ -86,11 +93,17 @@ pub fn render_one(d: &Diagnostic, renderer: &Renderer, files: &Files) -> String 
             title.element(origin)
         }
     };
-    if let Some(hint) = &d.hint {
-        group = group.element(Level::HELP.with_name("hint").message(hint.as_str()));
+    if let Some(hint) = &hint {
+        group = group.element(Level::HELP.with_name("hint").message(hint.as_ref()));
     }
     let report: Vec<Group<'_>> = vec![group];
     renderer.render(&report)
+}
+
+/// A source line with each C1 control as U+FFFD: one character for one, so the column of every
+/// token stays where the diagnostic says it is (annotate-snippets draws C0 controls itself).
+fn without_c1(line: &str) -> String {
+    line.chars().map(|c| if ('\u{80}'..='\u{9f}').contains(&c) { '\u{fffd}' } else { c }).collect()
 }
 
 /// Source lines longer than this are not shown (minified or generated content).

@@ -1,38 +1,42 @@
 //! `list`'s table and CSV. JSON and YAML serialise the same rows; these two flatten them into
-//! columns.
+//! columns, a list (owners, tags) into one cell by [`join_list`]'s quoting, so `["x,y", "z"]`
+//! and `["x", "y", "z"]` stay apart.
 
 use crate::Error;
 use crate::health::HealthState;
-use crate::output::table;
+use crate::output::escape::join_list;
+use crate::output::table::Table;
 use crate::report::list::Row;
 
 /// Borderless columns; counts right-aligned, and a health state that hides a breached
-/// threshold says so.
+/// threshold says so. Owners are joined with `,`.
 pub fn render_table(rows: &[Row]) -> String {
-    let mut t = table::new(&["id", "name", "type", "status", "version", "owners", "out", "in", "health"]);
+    let mut t = Table::new(&["id", "name", "type", "status", "version", "owners", "out", "in", "health"])
+        .align_right(&[6, 7]);
     for r in rows {
         let health = if r.unhealthy && matches!(r.health, HealthState::Healthy | HealthState::Unknown) {
             format!("{} (over threshold)", r.health.as_str())
         } else {
             r.health.as_str().to_owned()
         };
-        t.add_row(vec![
-            comfy_table::Cell::new(&r.id),
-            comfy_table::Cell::new(&r.name),
-            comfy_table::Cell::new(&r.module_type),
-            comfy_table::Cell::new(&r.status),
-            comfy_table::Cell::new(&r.version),
-            comfy_table::Cell::new(r.owners.join(",")),
-            table::right(r.relationships.outgoing),
-            table::right(r.relationships.incoming),
-            comfy_table::Cell::new(health),
+        t.row([
+            r.id.as_str(),
+            &r.name,
+            &r.module_type,
+            &r.status,
+            &r.version,
+            &join_list(&r.owners, ","),
+            &r.relationships.outgoing.to_string(),
+            &r.relationships.incoming.to_string(),
+            &health,
         ]);
     }
-    table::finish(&t)
+    t.finish()
 }
 
-/// One header line and a record per row, with every field (tags too) and lists joined with `;`;
-/// the `csv` crate quotes whatever needs it.
+/// One header line and a record per row, with every field (tags too) and lists joined with `;`
+/// by [`join_list`] (an item holding `;`, `"` or whitespace in double quotes); the `csv` crate
+/// then quotes whatever field needs it. The data stays exact: CSV is for programs.
 pub fn render_csv(rows: &[Row]) -> Result<String, Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let err = |e: csv::Error| Error::Other(format!("writing CSV: {e}"));
@@ -57,8 +61,8 @@ pub fn render_csv(rows: &[Row]) -> Result<String, Error> {
             &r.module_type,
             &r.status,
             &r.version,
-            &r.owners.join(";"),
-            &r.tags.join(";"),
+            &join_list(&r.owners, ";"),
+            &join_list(&r.tags, ";"),
             &r.relationships.outgoing.to_string(),
             &r.relationships.incoming.to_string(),
             r.health.as_str(),

@@ -6,6 +6,7 @@
 pub mod deps;
 pub mod diagnostics;
 pub mod dot;
+pub mod escape;
 pub mod github;
 pub mod junit;
 pub mod list;
@@ -38,12 +39,22 @@ impl Output {
         self
     }
 
+    /// Add a message for stderr. Messages quote manifest text (ids, names, paths), so control
+    /// characters in it are shown visibly ([`escape::visible_lines`]); line breaks stay.
     pub fn note(mut self, message: impl AsRef<str>) -> Self {
-        self.stderr.push_str(message.as_ref());
+        self.stderr.push_str(&escape::visible_lines(message.as_ref()));
         if !self.stderr.ends_with('\n') {
             self.stderr.push('\n');
         }
         self
+    }
+
+    /// `error: message` on stderr, `error` in red when `color`; the message as [`Output::note`]
+    /// shows it.
+    pub fn error(mut self, color: bool, message: &str) -> Self {
+        self.stderr.push_str(&style::paint(color, style::ERROR, "error"));
+        self.stderr.push_str(": ");
+        self.note(message)
     }
 
     pub fn status(&self) -> ExitStatus {

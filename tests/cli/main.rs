@@ -7,6 +7,7 @@ mod explain;
 mod fixtures;
 mod formats;
 mod graph;
+mod hostile_text;
 mod init;
 mod layering;
 mod list;
