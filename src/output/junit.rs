@@ -1,6 +1,7 @@
 //! `validate --format junit`: JUnit XML for CI systems that chart test results (GitLab, Jenkins,
 //! Azure Pipelines). One test case per manifest in scope, so a clean module shows as a passing
-//! test; each error is a `<failure>`, each warning a line of the case's `<system-out>`.
+//! test; a failing case has exactly one `<failure>` (many consumers read only the first) whose
+//! text lists every error, and each warning is a line of the case's `<system-out>`.
 //!
 //! Every `time` is `0`: modreg validates the registry as a whole (references and the graph
 //! span modules), so per-file times would be made up, and real ones would make the output
@@ -65,24 +66,18 @@ pub fn render(manifests: &[Covered], diags: &[Diagnostic]) -> String {
             continue;
         }
         out.push_str(">\n");
-        let mut system_out = String::new();
-        for d in &case.diags {
-            match d.severity {
-                Severity::Error => {
-                    let _ = writeln!(
-                        out,
-                        "      <failure type=\"{}\" message=\"{}\">{}</failure>",
-                        d.code,
-                        attr(&d.message),
-                        text(&detail(d))
-                    );
-                }
-                Severity::Warning => {
-                    system_out.push_str(&detail(d));
-                    system_out.push('\n');
-                }
-            }
+        let (errors, warnings): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
+            case.diags.iter().partition(|d| d.severity == Severity::Error);
+        if !errors.is_empty() {
+            let _ = writeln!(
+                out,
+                "      <failure type=\"{}\" message=\"{}\">{}</failure>",
+                attr(&failure_type(&errors)),
+                attr(&failure_message(&errors)),
+                text(&errors.iter().map(|d| detail(d)).collect::<Vec<_>>().join("\n"))
+            );
         }
+        let system_out: String = warnings.iter().map(|d| detail(d) + "\n").collect();
         if !system_out.is_empty() {
             let _ = writeln!(out, "      <system-out>{}</system-out>", text(&system_out));
         }
@@ -90,6 +85,28 @@ pub fn render(manifests: &[Covered], diags: &[Diagnostic]) -> String {
     }
     out.push_str("  </testsuite>\n</testsuites>\n");
     out
+}
+
+/// The failure's type: the error codes, each once, in order (`E030` or `E010, E030`).
+fn failure_type(errors: &[&Diagnostic]) -> String {
+    let mut codes: Vec<&str> = Vec::new();
+    for d in errors {
+        if !codes.contains(&d.code.as_str()) {
+            codes.push(d.code.as_str());
+        }
+    }
+    codes.join(", ")
+}
+
+/// The failure's one-line message: the error's own, or for several `N errors: CODE message; …`.
+fn failure_message(errors: &[&Diagnostic]) -> String {
+    match errors {
+        [only] => only.message.clone(),
+        _ => {
+            let each: Vec<String> = errors.iter().map(|d| format!("{} {}", d.code, d.message)).collect();
+            format!("{} errors: {}", errors.len(), each.join("; "))
+        }
+    }
 }
 
 /// `file:line:col CODE message`, then `hint: …` on its own line.
@@ -173,8 +190,8 @@ mod tests {
 <testsuites name="modreg" tests="3" failures="1" errors="0" skipped="0" time="0">
   <testsuite name="modreg validate" tests="3" failures="1" errors="0" skipped="0" time="0">
     <testcase name="a" classname="modreg.validate" file="registry/a/module.yaml" time="0">
-      <failure type="E070" message="msg &lt;x&gt;">registry/a/health.yaml:2:3 E070 msg &lt;x&gt;</failure>
-      <failure type="E010" message="msg &lt;x&gt;">registry/a/module.yaml:2:3 E010 msg &lt;x&gt;
+      <failure type="E070, E010" message="2 errors: E070 msg &lt;x&gt;; E010 msg &lt;x&gt;">registry/a/health.yaml:2:3 E070 msg &lt;x&gt;
+registry/a/module.yaml:2:3 E010 msg &lt;x&gt;
 hint: fix &amp; go</failure>
       <system-out>registry/a/notes.txt:2:3 W001 msg &lt;x&gt;
 </system-out>

@@ -412,6 +412,30 @@ fn junit_strict_turns_warnings_into_failures_and_paths_narrow_the_cases() {
 }
 
 #[test]
+fn junit_has_one_failure_per_case_with_every_error() {
+    let s = Scratch::empty();
+    // Two unknown keys in one manifest: two errors, one test case.
+    s.write("registry/alpha/module.yaml", manifest("alpha", "  nme: x\n  tgas: [y]\n"));
+    let r = s.run(&["validate", "--format", "junit"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.contains("tests=\"1\" failures=\"1\""), "{}", r.stdout);
+    assert_eq!(r.stdout.matches("<failure").count(), 1, "one failure for the one case: {}", r.stdout);
+    let failure = &r.stdout[r.stdout.find("<failure").unwrap()..r.stdout.find("</failure>").unwrap()];
+    assert!(
+        failure.starts_with(
+            "<failure type=\"E010\" message=\"2 errors: E010 unknown key `nme` in /metadata; E010 unknown key `tgas` in /metadata\">"
+        ),
+        "{failure}"
+    );
+    for want in [
+        "registry/alpha/module.yaml:12:3 E010 unknown key `nme` in /metadata\nhint: did you mean `name`?\n",
+        "registry/alpha/module.yaml:13:3 E010 unknown key `tgas` in /metadata\nhint: did you mean `tags`?",
+    ] {
+        assert!(failure.contains(want), "{want} missing from {failure}");
+    }
+}
+
+#[test]
 fn junit_escapes_xml_and_drops_illegal_characters() {
     let s = Scratch::empty();
     s.write("registry/odd/module.yaml", manifest("odd", "  \"<&'\\\"\\x01>\": 1\n"));
