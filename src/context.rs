@@ -41,8 +41,19 @@ impl Context {
         }
     }
 
+    /// Where the registry is. A path that exists but is not a directory (`--registry README.md`)
+    /// is a usage error here, before anything reads or writes under it.
     pub fn locate(&self) -> Result<registry::Location, Error> {
-        registry::discover(self.registry_flag.as_deref(), &self.cwd)
+        let location = registry::discover(self.registry_flag.as_deref(), &self.cwd)?;
+        let root = &location.root;
+        if self.cwd.join(root).metadata().is_ok_and(|m| !m.is_dir()) {
+            return Err(Error::Usage(format!(
+                "registry `{}` is not a directory\nhint: the registry is the directory that holds one directory per \
+                 module; pass it with --registry DIR (or MODREG_REGISTRY, or `registry:` in modreg.yaml)",
+                root.display()
+            )));
+        }
+        Ok(location)
     }
 
     /// Where a command that writes into the registry (`new`) writes. Reading commands fall back

@@ -3,6 +3,7 @@
 //! `output::{dot, mermaid}`'s. Only running Graphviz and writing `--output` happen here.
 
 use std::io::Write as _;
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use crate::Error;
@@ -23,7 +24,8 @@ pub fn run(ctx: &Context, args: &GraphArgs) -> Result<Output, Error> {
         None => Output::data(text),
         Some(path) => {
             let full = ctx.cwd.join(path);
-            write_atomic(&full, text.as_bytes(), Existing::Replace).map_err(|e| Error::io(path, e))?;
+            write_atomic(&full, text.as_bytes(), Existing::Replace)
+                .map_err(|e| output_error(path, &full, e))?;
             let out = Output::default();
             if ctx.quiet {
                 out
@@ -68,6 +70,32 @@ fn render(view: &GraphView<'_>, args: &GraphArgs) -> Result<String, Error> {
         GraphFormat::Json => output::json(view),
         GraphFormat::Svg => svg(&dot::render(view, args.rankdir))?,
     })
+}
+
+/// Why `-o FILE` could not be written, about FILE: a missing directory said plainly, and never
+/// the temporary file the atomic write went through (tempfile names it in its errors).
+fn output_error(shown: &Path, full: &Path, e: std::io::Error) -> Error {
+    let dir = full.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let shown_dir = shown.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let problem = match dir.metadata() {
+        Err(_) => Some("does not exist"),
+        Ok(m) if !m.is_dir() => Some("is not a directory"),
+        Ok(_) => None,
+    };
+    if let Some(problem) = problem {
+        return Error::Usage(format!(
+            "cannot write {}: directory `{}` {problem}\nhint: create the directory first, or pass another -o FILE",
+            shown.display(),
+            shown_dir.display()
+        ));
+    }
+    // tempfile wraps the OS error as `<error> at path "<temporary file>"`: keep the error.
+    let wrapped = e.get_ref().map(ToString::to_string);
+    let source = match wrapped.as_deref().and_then(|m| m.split_once(" at path ")) {
+        Some((message, _)) => std::io::Error::new(e.kind(), message.to_owned()),
+        None => e,
+    };
+    Error::io(shown, source)
 }
 
 fn format_name(format: GraphFormat) -> &'static str {

@@ -560,14 +560,18 @@ impl Registry {
 
     /// The error for an id that names no module, with the nearest id as a hint.
     pub fn unknown_module(&self, id: &str) -> Error {
+        if self.is_broken(id) {
+            // The module is there; only its manifest is not usable. Say so, and how to see why.
+            let manifest = self.root().join(id).join(MANIFEST_FILE);
+            return Error::Usage(format!(
+                "the manifest of module `{id}` does not load: {}\nhint: run `modreg validate {}` to see why",
+                manifest.display(),
+                manifest.display()
+            ));
+        }
         let ids: Vec<String> = self.ids().map(str::to_owned).collect();
         let mut msg = format!("no module `{id}` in {}", self.root().display());
-        if self.is_broken(id) {
-            msg.push_str(&format!(
-                "\nhint: its manifest does not load; run `modreg validate {}`",
-                self.root().join(id).display()
-            ));
-        } else if let Some(near) = closest(id, &ids) {
+        if let Some(near) = closest(id, &ids) {
             msg.push_str(&format!("\nhint: did you mean `{near}`?"));
         } else {
             msg.push_str("\nhint: `modreg list` shows the ids");

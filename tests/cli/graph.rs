@@ -528,6 +528,22 @@ fn output_file_is_written_and_stdout_stays_empty() {
 }
 
 #[test]
+fn output_into_a_missing_directory_names_the_target() {
+    let s = Scratch::shipped();
+    let r = s.run(&["graph", "-o", "/no/such/dir/out.dot"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "error: cannot write /no/such/dir/out.dot: directory `/no/such/dir` does not exist\n\
+         hint: create the directory first, or pass another -o FILE\n"
+    );
+    let r = s.run(&["graph", "-o", "modreg.yaml/out.dot"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("directory `modreg.yaml` is not a directory"), "{}", r.stderr);
+    assert!(!r.stderr.contains(".tmp"), "{}", r.stderr);
+}
+
+#[test]
 fn svg_is_rendered_by_graphviz() {
     if !graphviz() {
         return;

@@ -121,6 +121,16 @@ fn missing_registry_is_an_io_error_with_a_hint() {
 }
 
 #[test]
+fn registry_that_is_a_file_is_not_a_directory() {
+    let s = Scratch::empty();
+    s.write("README.md", "# hello\n");
+    let r = s.run(&["--registry", "README.md", "list"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.starts_with("error: registry `README.md` is not a directory\nhint: "), "{}", r.stderr);
+    assert!(!r.stderr.contains("does not exist"), "{}", r.stderr);
+}
+
+#[test]
 fn registry_discovery_order() {
     let s = Scratch::empty();
     s.write("registry/one/module.yaml", manifest("one", ""));

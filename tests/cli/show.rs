@@ -93,3 +93,22 @@ fn unknown_id_suggests_the_nearest() {
     assert!(r.stderr.contains("no module `crn`"), "{}", r.stderr);
     assert!(r.stderr.contains("hint: did you mean `crm`?"), "{}", r.stderr);
 }
+
+#[test]
+fn a_module_whose_manifest_does_not_load_is_named_as_such() {
+    let s = crate::util::Scratch::shipped();
+    let file = s.registry().join("email/module.yaml");
+    let text = std::fs::read_to_string(&file).expect("email");
+    std::fs::write(&file, text.replace("\n  status: active\n", "\n  status: actve\n")).expect("write");
+    let r = s.run(&["show", "email"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "error: the manifest of module `email` does not load: registry/email/module.yaml\n\
+         hint: run `modreg validate registry/email/module.yaml` to see why\n"
+    );
+    // The command it suggests is the one that says why.
+    let v = s.run(&["validate", "registry/email/module.yaml"]);
+    assert_eq!(v.code, 1);
+    assert!(v.stdout.contains("actve"), "{}", v.stdout);
+}
