@@ -86,8 +86,13 @@ pub enum Command {
     Deps(DepsArgs),
     /// Print one of modreg's JSON Schemas
     Schema(SchemaArgs),
-    /// Print shell completions
+    /// Print shell completions (also `modreg generate completions SHELL`)
     Completions(CompletionsArgs),
+    /// Generate files for packagers: the man page, shell completions
+    ///
+    /// Example: `modreg generate man > modreg.1`, then `man -l modreg.1`
+    #[command(subcommand)]
+    Generate(GenerateWhat),
     /// Explain a diagnostic code, with an example and its fix; without CODE, list every code
     Explain(ExplainArgs),
 }
@@ -203,6 +208,14 @@ pub struct CompletionsArgs {
     /// The shell to complete for
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GenerateWhat {
+    /// The man page, modreg(1), in roff: every command with its options
+    Man,
+    /// Shell completions, as `modreg completions SHELL` prints them
+    Completions(CompletionsArgs),
 }
 
 #[derive(Debug, Args)]

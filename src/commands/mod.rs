@@ -6,6 +6,7 @@
 pub mod completions;
 pub mod deps;
 pub mod explain;
+pub mod generate;
 pub mod graph;
 pub mod init;
 pub mod list;
@@ -30,6 +31,7 @@ pub fn dispatch(command: Command, ctx: &Context) -> Result<Output, Error> {
         Command::Deps(args) => deps::run(ctx, &args),
         Command::Schema(args) => Ok(schema::run(&args)),
         Command::Completions(args) => Ok(completions::run(&args)),
+        Command::Generate(what) => generate::run(&what),
         Command::Explain(args) => explain::run(ctx, &args),
     }
 }

@@ -6,6 +6,7 @@ mod deps;
 mod explain;
 mod fixtures;
 mod formats;
+mod generate;
 mod graph;
 mod hostile_text;
 mod init;
