@@ -48,6 +48,8 @@ pub struct Driver {
     pub name: &'static str,
     pub version: &'static str,
     pub semantic_version: &'static str,
+    /// Where to learn about modreg: the `repository` of Cargo.toml (SARIF2005 warns without it).
+    pub information_uri: &'static str,
     pub rules: Vec<Rule>,
 }
 
@@ -187,6 +189,7 @@ pub fn build(diags: &[Diagnostic]) -> Log<'_> {
                     name: "modreg",
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
+                    information_uri: env!("CARGO_PKG_REPOSITORY"),
                     rules,
                 },
             },

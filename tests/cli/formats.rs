@@ -97,9 +97,11 @@ struct Tool {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct Driver {
     name: String,
     version: String,
+    information_uri: String,
     rules: Vec<Rule>,
 }
 
@@ -188,6 +190,9 @@ fn sarif_log_has_the_shape_code_scanning_expects() {
     assert_eq!(run.column_kind, "unicodeCodePoints");
     assert_eq!(run.tool.driver.name, "modreg");
     assert_eq!(run.tool.driver.version, env!("CARGO_PKG_VERSION"));
+    // SARIF Multitool's SARIF2005 wants it; Cargo.toml's `repository` is the one source.
+    assert_eq!(run.tool.driver.information_uri, env!("CARGO_PKG_REPOSITORY"));
+    assert!(run.tool.driver.information_uri.starts_with("https://"), "an absolute URI");
 
     // Every code is a rule, once, with its description, help and default level.
     let listed = crate::util::run(&["explain", "--list"]);
