@@ -2,17 +2,19 @@
 //! edges are declared relationships to modules that exist. Cycles, reachability and
 //! topological order live here so `validate`, `graph`, `deps`, `stats` and `context` agree.
 
+pub mod cycles;
 pub mod deps;
 pub mod reach;
 pub mod view;
 
 use std::collections::BTreeSet;
 
-use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::model::RelationType;
 use crate::registry::{Edge, Registry};
+
+pub use cycles::Cycles;
 
 /// Which way a walk follows relationships. `deps --reverse` and `graph --direction` both come
 /// down to this (`cli.rs` names the values on the command line).
@@ -53,70 +55,13 @@ impl RelGraph {
         RelGraph { graph }
     }
 
-    /// For each module, the number of the strongly connected component it shares with others
-    /// (or with itself through a self-loop); `None` for modules on no cycle. An edge lies on a
-    /// cycle exactly when both ends carry the same number.
-    pub fn cyclic_components(&self) -> Vec<Option<usize>> {
-        let mut out = vec![None; self.graph.node_count()];
-        for (c, scc) in tarjan_scc(&self.graph).into_iter().enumerate() {
-            let self_loop = scc.len() == 1 && self.graph.contains_edge(scc[0], scc[0]);
-            if scc.len() >= 2 || self_loop {
-                for n in scc {
-                    out[n.index()] = Some(c);
-                }
-            }
-        }
-        out
-    }
-
-    /// Every cycle, one per strongly connected component, as module indexes starting at the
-    /// smallest id and following edges (`a → b → c`, back to `a`). Sorted, so output is stable.
-    pub fn cycles(&self) -> Vec<Vec<usize>> {
-        let mut out: Vec<Vec<usize>> = Vec::new();
-        for scc in tarjan_scc(&self.graph) {
-            let self_loop = scc.len() == 1 && self.graph.contains_edge(scc[0], scc[0]);
-            if scc.len() < 2 && !self_loop {
-                continue;
-            }
-            let members: BTreeSet<usize> = scc.iter().map(|n| n.index()).collect();
-            let start = *members.first().expect("an SCC has a member");
-            out.push(self.cycle_through(start, &members));
-        }
-        out.sort();
-        out
-    }
-
-    /// A shortest path from `start` back to itself inside one component (breadth-first, with
-    /// neighbours in id order, so the same registry always yields the same cycle).
-    fn cycle_through(&self, start: usize, members: &BTreeSet<usize>) -> Vec<usize> {
-        let n = self.graph.node_count();
-        let mut parent: Vec<Option<usize>> = vec![None; n];
-        let mut queue = std::collections::VecDeque::from([start]);
-        let mut seen = vec![false; n];
-        seen[start] = true;
-        while let Some(u) = queue.pop_front() {
-            let mut next: Vec<usize> = self.graph.neighbors(NodeIndex::new(u)).map(|v| v.index()).collect();
-            next.sort_unstable();
-            next.dedup();
-            for v in next {
-                if v == start {
-                    let mut path = vec![u];
-                    let mut cur = u;
-                    while let Some(p) = parent[cur] {
-                        path.push(p);
-                        cur = p;
-                    }
-                    path.reverse();
-                    return path;
-                }
-                if members.contains(&v) && !seen[v] {
-                    seen[v] = true;
-                    parent[v] = Some(u);
-                    queue.push_back(v);
-                }
-            }
-        }
-        vec![start]
+    /// Every elementary cycle, as [`cycles::elementary`] bounds and orders them: the first
+    /// [`cycles::LIMIT`] as module indexes starting at the smallest id and following edges
+    /// (`[a, b, c]` is a → b → c → a), and a count of the rest.
+    pub fn cycles(&self) -> Cycles {
+        use petgraph::visit::EdgeRef;
+        let edges = self.graph.edge_references().map(|e| (e.source().index(), e.target().index()));
+        cycles::elementary(self.graph.node_count(), edges)
     }
 }
 

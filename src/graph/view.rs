@@ -1,7 +1,9 @@
 //! The part of the relationship graph `modreg graph` draws: the modules and edges a selection
-//! keeps (relation types, statuses, a focus neighbourhood), which edges lie on a `depends_on`
-//! cycle, and the `part_of` hierarchy as a forest. Renderers in `output` only format this.
+//! keeps (relation types, statuses, a focus neighbourhood), which edges lie on a listed
+//! `depends_on` cycle, and the `part_of` hierarchy as a forest. Renderers in `output` only
+//! format this.
 
+use rustc_hash::FxHashSet as HashSet;
 use serde::Serialize;
 
 use crate::graph::Direction;
@@ -34,9 +36,12 @@ pub struct Focus {
 pub struct GraphView<'a> {
     pub nodes: Vec<ViewNode<'a>>,
     pub edges: Vec<ViewEdge<'a>>,
-    /// `depends_on` cycles among the nodes, one per strongly connected component, each starting
-    /// at its smallest id.
+    /// Every elementary `depends_on` cycle among the nodes, each starting at its smallest id, in
+    /// order, up to [`crate::graph::cycles::LIMIT`]: the cycles `validate` reports as E040.
     pub cycles: Vec<Vec<&'a str>>,
+    /// How many cycles `cycles` leaves out, when it is cut short.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cycles_omitted: Option<Omitted>,
     /// The `part_of` forest (when `part_of` is drawn): children of each node, as positions in
     /// `nodes`, sorted by id.
     #[serde(skip)]
@@ -44,6 +49,14 @@ pub struct GraphView<'a> {
     /// Nodes that are part of no drawn node, sorted by id.
     #[serde(skip)]
     pub roots: Vec<usize>,
+}
+
+/// The cycles a bounded list leaves out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Omitted {
+    /// How many (a lower bound when `exact` is false: counting stops after a fixed amount of work).
+    pub count: usize,
+    pub exact: bool,
 }
 
 /// One step of a depth-first walk of the `part_of` forest, as renderers draw it.
@@ -109,7 +122,7 @@ pub struct ViewEdge<'a> {
     pub from: usize,
     #[serde(skip)]
     pub to: usize,
-    /// A `depends_on` edge inside a cycle.
+    /// A `depends_on` edge on one of the listed cycles.
     #[serde(skip)]
     pub on_cycle: bool,
 }
@@ -173,13 +186,15 @@ pub fn build<'a>(reg: &'a Registry, sel: &Selection) -> GraphView<'a> {
         });
     }
 
-    let (components, cycles) = if sel.kinds.contains(&RelationType::DependsOn) {
-        let g = RelGraph::build_within(reg, &[RelationType::DependsOn], Some(&keep));
-        let cycles: Vec<Vec<&'a str>> =
-            g.cycles().into_iter().map(|c| c.into_iter().map(|i| reg.modules[i].id()).collect()).collect();
-        (g.cyclic_components(), cycles)
+    let (cycle_edges, cycles, cycles_omitted) = if sel.kinds.contains(&RelationType::DependsOn) {
+        let found = RelGraph::build_within(reg, &[RelationType::DependsOn], Some(&keep)).cycles();
+        let edges: HashSet<(usize, usize)> = found.edges().collect();
+        let omitted = found.next.is_some().then_some(Omitted { count: found.omitted, exact: found.exact });
+        let cycles =
+            found.listed.into_iter().map(|c| c.into_iter().map(|i| reg.modules[i].id()).collect()).collect();
+        (edges, cycles, omitted)
     } else {
-        (vec![None; n], Vec::new())
+        (HashSet::default(), Vec::new(), None)
     };
 
     // (source, target, type name, type, data), merged when a pair is declared twice.
@@ -210,9 +225,7 @@ pub fn build<'a>(reg: &'a Registry, sel: &Selection) -> GraphView<'a> {
             }
             continue;
         }
-        let on_cycle = kind == RelationType::DependsOn
-            && components[source].is_some()
-            && components[source] == components[target];
+        let on_cycle = kind == RelationType::DependsOn && cycle_edges.contains(&(source, target));
         edges.push(ViewEdge {
             source: reg.modules[source].id(),
             target: reg.modules[target].id(),
@@ -229,7 +242,7 @@ pub fn build<'a>(reg: &'a Registry, sel: &Selection) -> GraphView<'a> {
     } else {
         (vec![Vec::new(); nodes.len()], (0..nodes.len()).collect())
     };
-    GraphView { nodes, edges, cycles, children, roots }
+    GraphView { nodes, edges, cycles, cycles_omitted, children, roots }
 }
 
 /// The `part_of` hierarchy among the drawn nodes. A module with several `part_of` edges (which

@@ -523,8 +523,13 @@ capabilities:
         }
         Code::DependencyCycle => {
             r##"`depends_on` relationships form a cycle, so there is no order in which the modules can be
-built or deployed. The message lists the cycle. Break it by removing one edge or turning it
-into `integrates_with` (optional, cycles allowed).
+built or deployed. Every elementary cycle gets its own diagnostic, at the relationship from
+the cycle's first module (the smallest id) to the next, and the message lists the whole cycle:
+`depends_on cycle: auth → billing → crm → auth`. The cycles are the ones `modreg graph` lists
+under `cycles` in JSON and draws in red. A few relationships can close a great many cycles, so
+only the first 100 (in id order) are listed; one more diagnostic says how many are left out
+and shows the next. Break a cycle by removing one edge or turning it into `integrates_with`
+(optional, cycles allowed). A module that depends on itself is E037.
 
 Wrong:
 
@@ -548,7 +553,8 @@ relationships:
         }
         Code::PartOf => {
             r##"`part_of` places a module under a parent. A module has at most one parent, and the hierarchy
-has no cycles (it is a forest).
+has no cycles (it is a forest). A second parent is reported at its `part_of`; each cycle is
+reported as `part_of cycle: a → b → a`, listed and bounded as E040 lists `depends_on` cycles.
 
 Wrong:
 

@@ -19,39 +19,55 @@ pub(super) fn check(reg: &Registry, out: &mut Vec<Diagnostic>) {
     versions_and_deprecations(reg, out);
 }
 
-/// E040 / E041: one diagnostic per cycle, at the first module's edge to the next one.
+/// E040 / E041: one diagnostic per cycle, at the first module's edge to the next one; past
+/// [`crate::graph::cycles::LIMIT`] cycles, one more that counts the rest and shows the next.
+/// A self-loop is E037's (it names it more plainly).
 fn cycles(reg: &Registry, kind: RelationType, out: &mut Vec<Diagnostic>) {
-    let mut g = RelGraph::build(reg, &[kind]);
-    // A self-loop would hide the larger cycle of its component; E037 reports it.
-    g.graph.retain_edges(|g, e| g.edge_endpoints(e).is_none_or(|(a, b)| a != b));
-    for cycle in g.cycles() {
-        let [first, second, ..] = cycle[..] else {
-            continue;
-        };
-        let Some(edge) = reg.outgoing[first].iter().find(|e| e.kind == kind && e.target == second) else {
-            continue;
-        };
-        let path: Vec<&str> = cycle.iter().chain([&first]).map(|&m| reg.modules[m].id()).collect();
-        let (code, hint) = match kind {
-            RelationType::PartOf => (
-                Code::PartOf,
-                "the part_of hierarchy must be a tree: remove one of these part_of relationships",
-            ),
-            _ => (
-                Code::DependencyCycle,
-                "a module cannot depend on itself, even through others: remove one of these depends_on \
-                 relationships, turn one into integrates_with, or move the shared part into a module both depend on",
-            ),
-        };
+    let found = RelGraph::build(reg, &[kind]).cycles();
+    let (code, hint) = match kind {
+        RelationType::PartOf => {
+            (Code::PartOf, "the part_of hierarchy must be a tree: remove one of these part_of relationships")
+        }
+        _ => (
+            Code::DependencyCycle,
+            "a module cannot depend on itself, even through others: remove one of these depends_on \
+             relationships, turn one into integrates_with, or move the shared part into a module both depend on",
+        ),
+    };
+    let path = |cycle: &[usize]| -> String {
+        cycle.iter().chain(cycle.first()).map(|&m| reg.modules[m].id()).collect::<Vec<_>>().join(" → ")
+    };
+    // The edge a cycle is reported at: its first module's relationship to the second.
+    let first_edge = |cycle: &[usize]| -> Option<String> {
+        let first = *cycle.first()?;
+        let second = cycle.get(1).copied().unwrap_or(first);
+        let edge = reg.outgoing[first].iter().find(|e| e.kind == kind && e.target == second)?;
+        Some(format!("/relationships/{}/target", edge.index))
+    };
+    for cycle in found.listed.iter().filter(|c| c.len() > 1) {
+        if let Some(pointer) = first_edge(cycle) {
+            out.push(at(reg, cycle[0], code, &pointer, format!("{kind} cycle: {}", path(cycle))).hint(hint));
+        }
+    }
+    if let Some(next) = &found.next
+        && let Some(pointer) = first_edge(next)
+    {
+        let count = found.omitted;
+        let more = if found.exact { format!("{count} more") } else { format!("at least {count} more") };
         out.push(
             at(
                 reg,
-                first,
+                next[0],
                 code,
-                &format!("/relationships/{}/target", edge.index),
-                format!("{kind} cycle: {}", path.join(" → ")),
+                &pointer,
+                format!(
+                    "{kind} cycles not listed: {more} beyond the first {}{}, the next being {}",
+                    found.listed.len(),
+                    if found.exact { "" } else { " (counting stopped there)" },
+                    path(next)
+                ),
             )
-            .hint(hint),
+            .hint("fix the cycles listed and validate again: one relationship is often on many cycles"),
         );
     }
 }
