@@ -154,17 +154,15 @@ pub fn to_diagnostics(
             ]
         }
         ValidationErrorKind::Pattern { pattern } => {
-            let hint = pattern_hint(pattern);
-            vec![
-                Diagnostic::new(
-                    Code::InvalidValue,
-                    file,
-                    at.value,
-                    format!("{shown}: {} does not match `{pattern}`", short(err.instance())),
-                )
-                .at_path(path)
-                .maybe_hint(hint),
-            ]
+            // Name the rule a value breaks; the regular expression itself helps nobody.
+            let (message, hint) = match pattern_rule(pattern) {
+                Some(rule) => (
+                    format!("{shown}: {} is not {}", short(err.instance()), rule.what),
+                    Some(rule.hint(err.instance().as_str().unwrap_or_default())),
+                ),
+                None => (format!("{shown}: {} does not match `{pattern}`", short(err.instance())), None),
+            };
+            vec![Diagnostic::new(Code::InvalidValue, file, at.value, message).at_path(path).maybe_hint(hint)]
         }
         ValidationErrorKind::Format { format } => {
             let hint = match format.as_str() {
@@ -238,16 +236,133 @@ pub(crate) fn short(v: &Value) -> String {
     }
 }
 
-fn pattern_hint(pattern: &str) -> Option<String> {
-    if pattern == crate::model::ID_PATTERN {
-        Some("ids are lowercase words joined by single hyphens, e.g. `crm` or `sales-suite`".to_owned())
-    } else if pattern == crate::model::SEMVER_PATTERN {
-        Some("use a semantic version such as 1.4.0; quote it if YAML reads it as a number".to_owned())
-    } else if pattern.starts_with("^/") {
-        Some("paths start with `/`, e.g. /api/crm/contacts".to_owned())
-    } else if pattern == "^[0-9]+[smhdw]$" {
-        Some("write a number and a unit (s, m, h, d, w), e.g. 7d".to_owned())
-    } else {
-        None
+/// What a pattern of modreg's schemas stands for, in words.
+struct PatternRule {
+    /// Completes "`value` is not …".
+    what: &'static str,
+    /// How to write a good value.
+    how: &'static str,
+    /// A value in the right form built from the wrong one, when there is an obvious one.
+    fix: Option<fn(&str) -> Option<String>>,
+}
+
+impl PatternRule {
+    fn hint(&self, got: &str) -> String {
+        match self.fix.and_then(|fix| fix(got)).filter(|f| f != got) {
+            Some(fixed) => format!("{}; did you mean `{fixed}`?", self.how),
+            None => self.how.to_owned(),
+        }
+    }
+}
+
+/// The rule behind each pattern modreg's schemas use; `None` for a pattern it does not know.
+fn pattern_rule(pattern: &str) -> Option<PatternRule> {
+    use crate::model::{ID_PATTERN, SEMVER_PATTERN};
+    Some(match pattern {
+        ID_PATTERN => PatternRule {
+            what: "a module id (lowercase letters and digits, words joined by single hyphens)",
+            how: "write ids like `crm` or `sales-suite`: a lowercase letter first, no `_`, no doubled or \
+                  trailing hyphen",
+            fix: Some(|got| words(got, '-').filter(|w| w.starts_with(|c: char| c.is_ascii_lowercase()))),
+        },
+        SEMVER_PATTERN => PatternRule {
+            what: "a semantic version (MAJOR.MINOR.PATCH)",
+            how: "write three numbers without leading zeros, e.g. 1.4.0, optionally with a pre-release \
+                  (1.4.0-rc.1) or build suffix (1.4.0+build.5); quote it if YAML reads it as a number",
+            fix: None,
+        },
+        r"^[a-z][a-z0-9_]*$" => PatternRule {
+            what: "an operation name (snake_case: lowercase letters, digits and underscores)",
+            how: "write operation names like `create_contact`, starting with a lowercase letter",
+            fix: Some(|got| words(got, '_').filter(|w| w.starts_with(|c: char| c.is_ascii_lowercase()))),
+        },
+        r"^[A-Za-z][A-Za-z0-9_]*$" => PatternRule {
+            what: "a data model name (a letter, then letters, digits or underscores)",
+            how: "write data model names like `Contact` or `SalesOrder`",
+            fix: None,
+        },
+        r"^/[^\s]*$" => PatternRule {
+            what: "an endpoint path (`/` first, no spaces)",
+            how: "paths start with `/` and hold no whitespace, e.g. /api/crm/contacts/{contact_id}",
+            fix: Some(|got| {
+                let trimmed = got.trim();
+                let fixed = if trimmed.starts_with('/') { trimmed.to_owned() } else { format!("/{trimmed}") };
+                (!fixed.contains(char::is_whitespace)).then_some(fixed)
+            }),
+        },
+        "^[0-9]+[smhdw]$" => PatternRule {
+            what: "a duration (a whole number and a unit)",
+            how: "write a number and a unit (s, m, h, d, w) with nothing between, e.g. 7d",
+            fix: Some(|got| {
+                let compact: String = got.chars().filter(|c| !c.is_whitespace()).collect();
+                let (digits, unit) = compact.split_at(compact.find(|c: char| !c.is_ascii_digit())?);
+                let unit = match unit.to_ascii_lowercase().as_str() {
+                    "s" | "sec" | "secs" | "second" | "seconds" => 's',
+                    "m" | "min" | "mins" | "minute" | "minutes" => 'm',
+                    "h" | "hr" | "hrs" | "hour" | "hours" => 'h',
+                    "d" | "day" | "days" => 'd',
+                    "w" | "wk" | "wks" | "week" | "weeks" => 'w',
+                    _ => return None,
+                };
+                (!digits.is_empty()).then(|| format!("{digits}{unit}"))
+            }),
+        },
+        _ => return None,
+    })
+}
+
+/// `got` as lowercase ASCII words joined by `sep` (`Auth_X` → `auth-x`), if anything is left.
+fn words(got: &str, sep: char) -> Option<String> {
+    let mut out = String::new();
+    for word in got.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(sep);
+        }
+        out.push_str(&word.to_ascii_lowercase());
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every pattern modreg's own schemas use has a rule in words, so no message shows a regex.
+    #[test]
+    fn every_pattern_of_the_schemas_is_named() {
+        fn patterns<'v>(v: &'v Value, out: &mut Vec<&'v str>) {
+            match v {
+                Value::Object(map) => {
+                    for (k, child) in map {
+                        match child {
+                            Value::String(p) if k == "pattern" => out.push(p),
+                            _ => patterns(child, out),
+                        }
+                    }
+                }
+                Value::Array(items) => items.iter().for_each(|i| patterns(i, out)),
+                _ => {}
+            }
+        }
+        let mut found = Vec::new();
+        for name in [SchemaName::Module, SchemaName::Health, SchemaName::Settings] {
+            patterns(schema_value(name), &mut found);
+        }
+        assert!(found.len() >= 5, "{found:?}");
+        for p in found {
+            assert!(pattern_rule(p).is_some(), "no words for the pattern `{p}`");
+        }
+    }
+
+    #[test]
+    fn hints_offer_the_value_in_the_right_form() {
+        let hint = |pattern: &str, got: &str| pattern_rule(pattern).expect("a rule").hint(got);
+        assert!(hint(crate::model::ID_PATTERN, "Sales_Suite").ends_with("did you mean `sales-suite`?"));
+        assert!(!hint(crate::model::ID_PATTERN, "9lives").contains("did you mean"));
+        assert!(hint("^[0-9]+[smhdw]$", "7 days").ends_with("did you mean `7d`?"));
+        assert!(hint("^[0-9]+[smhdw]$", "12 Hours").ends_with("did you mean `12h`?"));
+        assert!(!hint("^[0-9]+[smhdw]$", "soon").contains("did you mean"));
+        assert!(hint(r"^/[^\s]*$", "api/x").ends_with("did you mean `/api/x`?"));
+        assert!(!hint(r"^/[^\s]*$", "/a b").contains("did you mean"));
     }
 }

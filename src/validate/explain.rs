@@ -232,9 +232,11 @@ metadata:
 "##
         }
         Code::InvalidValue => {
-            r##"The value has the right type but is not allowed: not one of the listed choices, not matching
-the pattern (ids, versions, paths), not a valid date-time, URL or semantic version, or out of
-range. The hint shows the accepted form.
+            r##"The value has the right type but is not allowed: not one of the listed choices, not in the
+form its field takes (a module id, a semantic version, an operation or data model name, an
+endpoint path, a duration), not a valid date-time or URL, or out of range. The message names
+the rule and the hint shows the accepted form, with the value rewritten in that form when the
+intent is plain (`CRM_Module` → `crm-module`, `7 days` → `7d`).
 
 Wrong:
 

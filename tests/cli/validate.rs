@@ -295,3 +295,52 @@ fn a_path_into_the_registry_through_a_link_is_in_it() {
     let files: Vec<&str> = rep.diagnostics.iter().map(|d| d.file.as_str()).collect();
     assert_eq!(files, ["registry/a1/module.yaml"]);
 }
+
+#[test]
+fn pattern_errors_name_the_rule_not_the_regex() {
+    let s = Scratch::empty();
+    s.write(
+        "registry/a1/module.yaml",
+        manifest(
+            "a1",
+            "capabilities:\n  operations:\n    - { name: Bad-Op, kind: action }\n  endpoints:\n    - { method: GET, path: \"/a b\" }\n  \
+             data_models:\n    - { name: 9Lives }\nrelationships:\n  - { type: depends_on, target: Auth_X }\n",
+        )
+        .replace("version: 1.0.0", "version: 1.2.3.4"),
+    );
+    let rep: Report = s.run(&["validate", "--format", "json"]).json();
+    let found: Vec<(&str, &str, Option<&str>)> = rep
+        .diagnostics
+        .iter()
+        .map(|d| (d.instance_path.as_deref().unwrap_or_default(), d.message.as_str(), d.hint.as_deref()))
+        .collect();
+    for (_, message, _) in &found {
+        assert!(!message.contains('^') && !message.contains("\\d"), "a regex in: {message}");
+    }
+    let message =
+        |path: &str| found.iter().find(|f| f.0 == path).unwrap_or_else(|| panic!("{path}: {found:#?}"));
+    assert_eq!(
+        message("/metadata/version").1,
+        "/metadata/version: \"1.2.3.4\" is not a semantic version (MAJOR.MINOR.PATCH)"
+    );
+    assert!(message("/metadata/version").2.is_some_and(|h| h.contains("e.g. 1.4.0")));
+    assert!(message("/relationships/0/target").1.ends_with(
+        "\"Auth_X\" is not a module id (lowercase letters and digits, words joined by single hyphens)"
+    ));
+    assert!(message("/relationships/0/target").2.is_some_and(|h| h.ends_with("did you mean `auth-x`?")));
+    assert!(message("/capabilities/operations/0/name").1.contains("is not an operation name"));
+    assert!(
+        message("/capabilities/operations/0/name").2.is_some_and(|h| h.ends_with("did you mean `bad_op`?"))
+    );
+    assert!(message("/capabilities/endpoints/0/path").1.contains("is not an endpoint path"));
+    assert!(message("/capabilities/data_models/0/name").1.contains("is not a data model name"));
+
+    // The settings file's durations too.
+    std::fs::write(s.path().join("modreg.yaml"), "registry: registry\nhealth:\n  stale_after: 7 days\n")
+        .expect("write settings");
+    let r = s.run(&["validate"]);
+    let all = format!("{}{}", r.stdout, r.stderr);
+    assert!(all.contains("\"7 days\" is not a duration (a whole number and a unit)"), "{all}");
+    assert!(all.contains("did you mean `7d`?"), "{all}");
+    assert!(!all.contains("[smhdw]"), "{all}");
+}
