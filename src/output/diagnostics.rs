@@ -64,8 +64,7 @@ pub fn render_one(d: &Diagnostic, renderer: &Renderer, files: &Files) -> String 
     // (and, outside the source line, bidi overrides) through: escape them first.
     let path = escape::visible(&d.file.display().to_string()).into_owned();
     let message = escape::visible_lines(&d.message);
-    let line_text =
-        files.line(&d.file, d.line).filter(|l| l.len() <= MAX_SNIPPET_LINE).map(|l| without_c1(&l));
+    let line_text = files.line(&d.file, d.line).and_then(|l| shown_line(l, d.column)).map(|l| without_c1(&l));
     let title = level.primary_title(message.as_ref()).id(d.code.as_str());
     let label = d.instance_path.as_deref().filter(|p| !p.is_empty()).map(escape::visible);
     let hint = d.hint.as_deref().map(escape::visible_lines);
@@ -106,8 +105,20 @@ fn without_c1(line: &str) -> String {
     line.chars().map(|c| if ('\u{80}'..='\u{9f}').contains(&c) { '\u{fffd}' } else { c }).collect()
 }
 
-/// Source lines longer than this are not shown (minified or generated content).
+/// Of a long source line (minified or generated content), a snippet shows at most this many
+/// characters after the column; a column further right than this shows no snippet.
 const MAX_SNIPPET_LINE: usize = 500;
+
+/// The source line as a snippet shows it: a long line cut short after the column (the cut
+/// keeps the column exact, and the renderer trims to the terminal anyway); `None` when the
+/// column lies too far into the line.
+fn shown_line(line: String, column: u32) -> Option<String> {
+    if line.len() <= MAX_SNIPPET_LINE {
+        return Some(line);
+    }
+    let col = usize::try_from(column).unwrap_or(usize::MAX);
+    (col <= MAX_SNIPPET_LINE).then(|| line.chars().take(col + MAX_SNIPPET_LINE).collect())
+}
 
 /// Byte range of the YAML token that starts at 1-based character column `col`: a quoted
 /// scalar to its closing quote, a key to its colon, a plain value to the end of the line (less
@@ -123,7 +134,8 @@ pub fn token_span(line: &str, col: u32) -> std::ops::Range<usize> {
     let len = match first {
         '"' => closing_quote(rest, '"', true),
         '\'' => closing_quote(rest, '\'', false),
-        '{' | '[' => 1,
+        // A tab is pointed at on its own (YAML refuses it in indentation).
+        '{' | '[' | '\t' => 1,
         _ => {
             let mut end = rest.len();
             for pat in [": ", ",", "}", "]", " #"] {

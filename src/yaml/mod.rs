@@ -246,7 +246,11 @@ pub fn parse_str(text: &str) -> Result<Document, YamlError> {
     let mut root: Option<(Value, SpanTree)> = None;
     let mut nodes: usize = 0;
     let mut documents = 0usize;
+    // Whether an alias has been expanded (the node limit is then most likely an alias bomb).
+    let mut aliased = false;
 
+    // Where the last event ended: a scanner error may lie past events not yet delivered.
+    let mut last_end = saphyr_parser::Marker::new(0, 1, 0);
     while let Some(next) = parser.next_event() {
         let (event, span) = next.map_err(|e| {
             let m = e.marker();
@@ -255,16 +259,15 @@ pub fn parse_str(text: &str) -> Result<Document, YamlError> {
                 col: u32::try_from(m.col() + 1).unwrap_or(u32::MAX),
             };
             if e.info().contains("recursion limit") {
-                // The scanner's own guard against deep flow nesting.
-                return YamlError::new(
-                    YamlErrorKind::Limit,
-                    pos,
-                    format!("nesting deeper than {MAX_DEPTH} levels"),
-                )
-                .hint("manifests are shallow; flatten the structure");
+                // The scanner's own guard against deep flow nesting trips far past modreg's
+                // limit, wherever its look-ahead stood; report the node the builder would have
+                // refused, so every depth over the limit is reported at the same place.
+                let at = first_too_deep(text, last_end, stack.len()).unwrap_or(pos);
+                return too_deep(at);
             }
-            YamlError::new(YamlErrorKind::Syntax, pos, format!("YAML syntax error: {}", e.info()))
+            syntax_error(text, pos, e.info())
         })?;
+        last_end = span.end;
         let pos = Pos::from_span(&span);
         // One completed node to attach to its parent: value, spans, anchor id, node count.
         let done: Option<(Value, SpanTree, usize, usize)> = match event {
@@ -286,8 +289,9 @@ pub fn parse_str(text: &str) -> Result<Document, YamlError> {
                     YamlError::new(YamlErrorKind::Syntax, pos, "alias refers to an unknown anchor")
                 })?;
                 nodes = nodes.saturating_add(count);
+                aliased = true;
                 if nodes > MAX_NODES {
-                    return Err(alias_limit(pos));
+                    return Err(node_limit(pos, aliased));
                 }
                 // An alias is reported where it is used, not where its anchor is.
                 Some((value, relocate(spans, pos), 0, count))
@@ -327,7 +331,7 @@ pub fn parse_str(text: &str) -> Result<Document, YamlError> {
             },
         };
         if nodes > MAX_NODES {
-            return Err(alias_limit(pos));
+            return Err(node_limit(pos, aliased));
         }
         let Some((value, spans, anchor, _)) = done else {
             continue;
@@ -358,12 +362,7 @@ fn open_collection(
         return Err(unsupported_tag(pos, &t.handle, &t.suffix));
     }
     if stack.len() >= MAX_DEPTH {
-        return Err(YamlError::new(
-            YamlErrorKind::Limit,
-            pos,
-            format!("nesting deeper than {MAX_DEPTH} levels"),
-        )
-        .hint("manifests are shallow; flatten the structure"));
+        return Err(too_deep(pos));
     }
     *nodes += 1;
     Ok(())
@@ -488,13 +487,104 @@ fn relocate(tree: SpanTree, pos: Pos) -> SpanTree {
     }
 }
 
-fn alias_limit(pos: Pos) -> YamlError {
-    YamlError::new(
-        YamlErrorKind::Limit,
-        pos,
-        format!("document expands to more than {MAX_NODES} nodes (alias expansion bomb?)"),
-    )
-    .hint("write the values out instead of nesting aliases")
+/// The node at `pos` is nested one level deeper than [`MAX_DEPTH`].
+fn too_deep(pos: Pos) -> YamlError {
+    YamlError::new(YamlErrorKind::Limit, pos, format!("nesting deeper than {MAX_DEPTH} levels"))
+        .hint("manifests are shallow; flatten the structure")
+}
+
+/// The first flow collection (`[` or `{`) after `from` that would open level `MAX_DEPTH + 1`,
+/// counting from `depth` open collections; quoted scalars and comments are skipped.
+fn first_too_deep(text: &str, from: saphyr_parser::Marker, mut depth: usize) -> Option<Pos> {
+    let (mut line, mut col) = (from.line(), from.col() + 1);
+    let mut chars = text.chars().skip(from.index()).peekable();
+    // The quote that closes the scalar being skipped, if any.
+    let mut quote: Option<char> = None;
+    let mut previous = ' ';
+    while let Some(c) = chars.next() {
+        let here = Pos { line: u32::try_from(line).ok()?, col: u32::try_from(col).ok()? };
+        let mut width = 1;
+        match (quote, c) {
+            (_, '\n') => {
+                line += 1;
+                col = 0;
+            }
+            (Some('"'), '\\') if chars.next_if(|&n| n != '\n').is_some() => width = 2,
+            (Some('\''), '\'') if chars.next_if_eq(&'\'').is_some() => width = 2,
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '#') if previous.is_whitespace() => {
+                // A comment runs to the end of the line.
+                while chars.next_if(|&n| n != '\n').is_some() {}
+            }
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(here);
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        col += width;
+        previous = c;
+    }
+    None
+}
+
+/// A syntax error as saphyr reports it, except where a tab is to blame: saphyr points where
+/// its scanner stood (the start of the scalar before, or just past the tab), so find the tab,
+/// point at it and say what to do.
+fn syntax_error(text: &str, pos: Pos, info: &str) -> YamlError {
+    let generic = || YamlError::new(YamlErrorKind::Syntax, pos, format!("YAML syntax error: {info}"));
+    if !(info.contains("tab") || info.contains("valid YAML whitespace")) {
+        return generic();
+    }
+    let from = usize::try_from(pos.line.saturating_sub(1)).unwrap_or(usize::MAX);
+    let at = |line: usize, col: usize| Pos {
+        line: u32::try_from(line + 1).unwrap_or(u32::MAX),
+        col: u32::try_from(col + 1).unwrap_or(u32::MAX),
+    };
+    // A tab in the indentation of the reported line or, for a scalar that ran on, of a later
+    // line (lines of nothing but blanks are allowed to hold tabs).
+    for (n, line) in text.lines().enumerate().skip(from) {
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        let blank = indent == line.trim_end_matches('\r').len();
+        if let Some(tab) = line[..indent].find('\t').filter(|_| !blank) {
+            return YamlError::new(
+                YamlErrorKind::Syntax,
+                at(n, tab),
+                "YAML syntax error: a tab in the indentation; YAML indentation must use spaces",
+            )
+            .hint("replace the tab with spaces, as many as the lines around it are indented with");
+        }
+    }
+    // Else a tab between a key or `-` and its value, on the reported line.
+    let tab = text.lines().nth(from).and_then(|line| Some((line.find('\t')?, line)));
+    match tab {
+        Some((byte, line)) => YamlError::new(
+            YamlErrorKind::Syntax,
+            at(from, line[..byte].chars().count()),
+            "YAML syntax error: a tab where YAML wants a space",
+        )
+        .hint("write a space after `:` or `-`, not a tab"),
+        None => generic(),
+    }
+}
+
+fn node_limit(pos: Pos, aliased: bool) -> YamlError {
+    if aliased {
+        YamlError::new(
+            YamlErrorKind::Limit,
+            pos,
+            format!("document expands to more than {MAX_NODES} nodes (alias expansion bomb?)"),
+        )
+        .hint("write the values out instead of nesting aliases")
+    } else {
+        YamlError::new(YamlErrorKind::Limit, pos, format!("document has more than {MAX_NODES} nodes"))
+            .hint("a manifest describes a module; move bulk data out of it")
+    }
 }
 
 fn unsupported_tag(pos: Pos, handle: &str, suffix: &str) -> YamlError {

@@ -344,3 +344,24 @@ fn pattern_errors_name_the_rule_not_the_regex() {
     assert!(all.contains("did you mean `7d`?"), "{all}");
     assert!(!all.contains("[smhdw]"), "{all}");
 }
+
+/// A tab in the indentation and nesting past the limit are shown at the offending character,
+/// with the source line, however long the line is.
+#[test]
+fn yaml_front_end_errors_point_at_the_culprit_with_a_snippet() {
+    let s = Scratch::empty();
+    s.write("registry/a1/module.yaml", manifest("a1", "").replace("  type: service\n", "\ttype: service\n"));
+    let r = s.run(&["validate"]);
+    assert!(r.stdout.contains("YAML indentation must use spaces"), "{}", r.stdout);
+    assert!(r.stdout.contains("--> registry/a1/module.yaml:8:1\n"), "{}", r.stdout);
+    assert!(r.stdout.contains("8 |     type: service\n  | ^^^^\n"), "{}", r.stdout);
+
+    for depth in [100, 300] {
+        let deep = format!("config:\n  defaults:\n    deep: {}{}\n", "[".repeat(depth), "]".repeat(depth));
+        s.write("registry/a1/module.yaml", manifest("a1", &deep));
+        let r = s.run(&["validate"]);
+        assert!(r.stdout.contains("nesting deeper than 64 levels"), "{}", r.stdout);
+        assert!(r.stdout.contains("--> registry/a1/module.yaml:14:72\n"), "{depth}: {}", r.stdout);
+        assert!(r.stdout.contains("14 |     deep: [[[["), "{depth}: no snippet: {}", r.stdout);
+    }
+}

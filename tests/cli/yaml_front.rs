@@ -144,6 +144,57 @@ fn syntax_errors_carry_the_parser_position() {
     assert_eq!(e.kind, YamlErrorKind::Syntax);
 }
 
+/// A tab in the indentation is reported at the tab, whichever line saphyr's scanner stood on,
+/// with what to do about it.
+#[test]
+fn a_tab_in_the_indentation_is_pointed_at() {
+    for (text, line, col) in [
+        // After a plain scalar: saphyr blames the scalar on the line before.
+        ("metadata:\n  id: a1\n  status: active\n\ttype: service\n", 4, 1),
+        ("metadata:\n\tid: a1\n", 2, 1),
+        ("metadata:\n  tags:\n  \t- x\n", 3, 3),
+        ("metadata:\n  name: a b\n\n\t\n\tid: x\n", 5, 1),
+        ("a:\n  - \"x\n\ty\"\n", 3, 1),
+    ] {
+        let e = err(text.as_bytes());
+        assert_eq!((e.kind, e.pos.line, e.pos.col), (YamlErrorKind::Syntax, line, col), "{text:?}: {e:?}");
+        assert!(e.message.contains("YAML indentation must use spaces"), "{}", e.message);
+        assert!(e.hint.as_deref().is_some_and(|h| h.contains("spaces")), "{e:?}");
+    }
+    let e = err(b"a:\tb\n");
+    assert_eq!((e.pos.line, e.pos.col), (1, 3), "{e:?}");
+    assert!(e.hint.as_deref().is_some_and(|h| h.contains("not a tab")), "{e:?}");
+}
+
+/// However deep a document goes, the error is at the first node past the limit: the builder's
+/// depth check and saphyr's own flow-level guard (which trips at 256, far ahead) agree.
+#[test]
+fn deep_nesting_is_located_at_the_first_node_past_the_limit() {
+    let head = "config:\n  defaults:\n    deep: ";
+    // Three mappings are open when `deep` starts: the first `[` past the limit is number 62.
+    let col = (head.lines().last().expect("a line").len() + 62) as u32;
+    for depth in [65, 100, 255, 256, 300, 20_000] {
+        let text = format!("{head}{}{}\n", "[".repeat(depth), "]".repeat(depth));
+        let e = err(text.as_bytes());
+        assert_eq!((e.kind, e.pos.line, e.pos.col), (YamlErrorKind::Limit, 3, col), "{depth}: {e:?}");
+    }
+    // Brackets inside quoted scalars and comments do not count.
+    let line = "      [\"[#\\\"{\", '[''{', # [[[\n";
+    for depth in [70, 300] {
+        let text = format!("{}\n{}      {}\n", head.trim_end(), line.repeat(depth), "]".repeat(depth));
+        let e = err(text.as_bytes());
+        assert_eq!((e.pos.line, e.pos.col), (3 + 62, 7), "{depth}: {e:?}");
+    }
+}
+
+#[test]
+fn many_nodes_without_aliases_is_not_called_an_alias_bomb() {
+    let text = format!("a: [{}]\n", "1, ".repeat(yaml::MAX_NODES + 1));
+    let e = err(text.as_bytes());
+    assert_eq!(e.kind, YamlErrorKind::Limit);
+    assert!(!e.message.contains("alias"), "{}", e.message);
+}
+
 mod property {
     use proptest::prelude::*;
 
