@@ -169,6 +169,36 @@ fn check_and_build(
         meta_errors(file, what, base, schema, out);
         return None;
     }
+    // jsonschema resolves a reference only when it compiles the subschema holding it, and stops
+    // at the first that fails: a `$ref` under an unused `$defs` entry or an `if` without
+    // `then` would pass, and a second dangling one would go unreported.
+    let dangling = dangling_refs(schema);
+    if !dangling.is_empty() {
+        for (path, target) in dangling {
+            let hint = match target.strip_prefix("#/$defs/").or_else(|| target.strip_prefix("#/definitions/")) {
+                Some(name) if !name.contains('/') => {
+                    format!("define `{name}` under `$defs` of this schema, or fix the reference")
+                }
+                _ if target.starts_with("#/") => {
+                    "a `#/…` reference is a JSON pointer from the root of this schema: fix it, or define what \
+                     it names"
+                        .to_owned()
+                }
+                _ => format!("declare `$anchor: {}` on the schema it should name, or fix the reference", &target[1..]),
+            };
+            out.push(
+                at(
+                    file,
+                    Code::EmbeddedSchema,
+                    &format!("{base}{path}"),
+                    format!("{what}: `{target}` names nothing in the schema"),
+                )
+                .hint(hint),
+            );
+        }
+        meta_errors(file, what, base, schema, out);
+        return None;
+    }
     let err = match build_validator(schema) {
         Ok(v) => return Some(v),
         Err(err) => err,
@@ -293,6 +323,57 @@ fn has_external_ref(schema: &Value) -> bool {
         }
     }
     false
+}
+
+/// The local references (`#/…` pointers, `#anchor`s) that name nothing in the schema, with the
+/// pointer of each inside the schema. A schema with a nested `$id` is left to jsonschema: below
+/// it, fragments resolve against another base.
+fn dangling_refs(schema: &Value) -> Vec<(String, String)> {
+    let mut anchors: Vec<&str> = Vec::new();
+    let mut nested_id = false;
+    let mut todo: Vec<(&Value, bool, bool)> = vec![(schema, false, true)];
+    while let Some((node, names, root)) = todo.pop() {
+        children(node, names, |token, child, kind| match (token, child, kind) {
+            (Token::Key("$anchor" | "$dynamicAnchor"), Value::String(a), Child::Skip) => anchors.push(a),
+            (Token::Key("$id"), Value::String(_), Child::Skip) => nested_id |= !root,
+            (_, _, Child::Walk(n)) => todo.push((child, n, false)),
+            _ => {}
+        });
+    }
+    if nested_id {
+        return Vec::new();
+    }
+    refs(schema, |target| {
+        let Some(fragment) = target.strip_prefix('#') else {
+            return false;
+        };
+        match fragment {
+            "" => false,
+            p if p.starts_with('/') => percent_decode(p).is_none_or(|p| schema.pointer(&p).is_none()),
+            anchor => !anchors.contains(&anchor),
+        }
+    })
+}
+
+/// A URI fragment with its `%XX` escapes decoded; `None` when they do not make UTF-8.
+fn percent_decode(fragment: &str) -> Option<String> {
+    let bytes = fragment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push(u8::try_from(h * 16 + l).ok()?);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// Anything but a fragment (`#/$defs/Money`, `#anchor`) leaves the schema.
@@ -559,6 +640,9 @@ mod plain {
                 json!({"multipleOf": 0}),
                 json!({"pattern": "^a"}),
                 json!({"$ref": "#/$defs/x"}),
+                json!({"$defs": {"x": {"$ref": "#/nope"}}}),
+                json!({"properties": {"a": {"$ref": "#/nope"}}}),
+                json!({"if": {"$ref": "#/nope"}}),
                 json!({"properties": {"a": {"$ref": "https://example.com/s.json"}}}),
                 json!({"allOf": [{}]}),
                 json!({"items": 3}),

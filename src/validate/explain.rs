@@ -598,7 +598,11 @@ relationships:
         }
         Code::EmbeddedSchema => {
             r##"`config.schema` and every `capabilities.data_models[].schema` must themselves be valid JSON
-Schemas (draft 2020-12): known types, well-formed keywords.
+Schemas (draft 2020-12): known types, well-formed keywords, regular expressions that compile,
+and local references that name something. Every `$ref: "#/…"` must be a JSON pointer to a part
+of the same schema and every `$ref: "#name"` must match an `$anchor`, wherever it sits (an
+unused `$defs` entry or an `if` without `then` included); each one that names nothing is
+reported at the `$ref`. References outside the schema are E052.
 
 Wrong:
 
