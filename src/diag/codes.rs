@@ -35,6 +35,7 @@ codes! {
     WrongType = "E012", Error, "a value has the wrong type";
     InvalidValue = "E013", Error, "a value is not allowed (enum, pattern, format or range)";
     SchemaViolation = "E014", Error, "the document violates its JSON Schema in another way";
+    ControlCharacter = "E015", Error, "a string holds a control character (a terminal escape, NUL, or a line break in a one-line field)";
     IdMismatch = "E020", Error, "metadata.id differs from the module's directory name";
     DuplicateId = "E021", Error, "two manifests declare the same module id";
     UnknownTarget = "E030", Error, "a relationship names a module that does not exist";

@@ -10,6 +10,7 @@ mod files;
 mod graph;
 mod health;
 mod references;
+mod text;
 mod uniqueness;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -33,6 +34,7 @@ pub fn run(reg: &Registry) -> Vec<Diagnostic> {
             let mut found = Vec::new();
             references::check(&ctx, i, &mut found);
             health::check(&ctx, i, &mut found);
+            text::check(&ctx, i, &mut found);
             files::check(reg, i, &mut found);
             found
         })

@@ -277,6 +277,41 @@ metadata:
 ```
 "##
         }
+        Code::ControlCharacter => {
+            r##"A string of a manifest or health snapshot holds a control character (Unicode category Cc:
+U+0000–U+001F, U+007F–U+009F). Names, descriptions and the rest are printed on terminals by
+`list`, `show` and `validate`, where ESC starts colour and window-title sequences, BEL rings
+and a carriage return writes over the line; in a file they are invisible in review. They
+usually come from a double-quoted YAML escape (`"\e"`, `"\x1b"`, `"\a"`, `"\0"`) or from text
+pasted out of a terminal. Every string is checked, mapping keys included.
+
+A line feed or a tab is text only in the fields that hold several lines: every
+`description`, `metadata.deprecation.reason`, `docs.summary`, `docs.relationships`, a health
+issue's `summary`, and the string values inside `config.schema`, `config.defaults` and the
+data model schemas. Anywhere else (a name, an id, a path, a tag, an owner) the value is one
+line. A carriage return is never allowed: YAML already ends every line of a block scalar
+with a line feed.
+
+Wrong:
+
+```yaml
+metadata:
+  name: "CRM \e[31mURGENT\e[0m"
+  owners: ["sales-team\n"]
+```
+
+Fix:
+
+```yaml
+metadata:
+  name: CRM
+  owners: [sales-team]
+  description: |
+    Two lines
+    are fine here.
+```
+"##
+        }
         Code::IdMismatch => {
             r##"`metadata.id` must equal the name of the directory that holds the manifest, so that a
 module's path and its id never disagree (`registry/crm/module.yaml` declares `id: crm`).

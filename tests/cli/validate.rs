@@ -365,3 +365,28 @@ fn yaml_front_end_errors_point_at_the_culprit_with_a_snippet() {
         assert!(r.stdout.contains("14 |     deep: [[[["), "{depth}: no snippet: {}", r.stdout);
     }
 }
+
+/// A terminal escape in a name (the example) is an error at the name, and the message
+/// shows it escaped; multi-line text stays allowed where it belongs.
+#[test]
+fn control_characters_in_text_are_refused() {
+    let s = Scratch::shipped();
+    let path = "registry/crm/module.yaml";
+    let text = s
+        .read(path)
+        .replace("  name: Customer Relationship Management\n", "  name: \"\\e[31mRED\\e]0;pwned\\a\"\n");
+    s.write(path, text);
+    let r = s.run(&["validate", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let rep: Report = r.json();
+    let found: Vec<(&str, &str, u32, u32)> =
+        rep.diagnostics.iter().map(|d| (d.code.as_str(), d.file.as_str(), d.line, d.column)).collect();
+    assert_eq!(found, [("E015", path, 6, 9)]);
+    let d = &rep.diagnostics[0];
+    assert_eq!(d.instance_path.as_deref(), Some("/metadata/name"));
+    assert!(d.message.contains("U+001B (ESC)") && d.message.contains("\\u{1b}[31mRED"), "{}", d.message);
+    assert!(!d.message.chars().any(char::is_control), "{:?}", d.message);
+    // The human report carries no raw escape either.
+    let human = s.run(&["validate"]).stdout;
+    assert!(!human.contains('\u{1b}') && !human.contains('\u{7}'), "{human:?}");
+}
