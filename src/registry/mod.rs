@@ -115,7 +115,7 @@ impl Loader {
         if !matches!(source, Source::Git(_)) && !root.is_dir() {
             return Err(Error::Usage(format!(
                 "registry directory `{}` does not exist\nhint: run modreg inside a project with a `registry/` directory, \
-                 or pass --registry DIR (or set MODREG_REGISTRY)",
+                 pass --registry DIR (or set MODREG_REGISTRY), or start one with `modreg init`",
                 root.display()
             )));
         }
