@@ -84,6 +84,12 @@ pub enum Command {
     /// Follows depends_on edges unless --relation says otherwise; one level deep unless
     /// --transitive (or --depth N).
     Deps(DepsArgs),
+    /// Registry-wide statistics: statuses, types, relationships, most depended-on modules,
+    /// orphans, cycles, records, health and git activity
+    Stats(StatsArgs),
+    /// Record a module's health snapshot, or show its history from git
+    #[command(subcommand)]
+    Health(HealthCommand),
     /// Print one of modreg's JSON Schemas
     Schema(SchemaArgs),
     /// Print shell completions (also `modreg generate completions SHELL`)
@@ -268,6 +274,64 @@ pub enum GraphFormat {
     Json,
     /// SVG, rendered by Graphviz `dot` (must be on PATH)
     Svg,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Output format: sections of tables for people, or everything as JSON
+    #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
+    pub format: StatsFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HealthCommand {
+    /// Validate a snapshot (JSON or YAML, from FILE or - for stdin) and write it atomically as
+    /// registry/ID/health.yaml
+    Record(HealthRecordArgs),
+    /// The module's committed snapshots over time, read from git, with trends
+    History(HealthHistoryArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HealthRecordArgs {
+    /// The module id
+    pub id: String,
+    /// The snapshot, JSON or YAML; `-` reads standard input
+    #[arg(value_name = "FILE|-")]
+    pub file: PathBuf,
+    /// Output format: a line for people, or {"recorded", "path", "health"} as JSON
+    #[arg(long, value_enum, default_value_t = RecordFormat::Text)]
+    pub format: RecordFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RecordFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct HealthHistoryArgs {
+    /// The module id
+    pub id: String,
+    /// Only snapshots observed on or after DATE (YYYY-MM-DD or RFC 3339)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Output format: a table with a trend per column, or JSON
+    #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
+    pub format: HistoryFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFormat {
+    Table,
+    Json,
 }
 
 #[derive(Debug, Args)]

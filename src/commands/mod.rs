@@ -8,11 +8,14 @@ pub mod deps;
 pub mod explain;
 pub mod generate;
 pub mod graph;
+pub mod health;
+pub mod history;
 pub mod init;
 pub mod list;
 pub mod new;
 pub mod schema;
 pub mod show;
+pub mod stats;
 pub mod validate;
 
 use crate::Error;
@@ -29,6 +32,9 @@ pub fn dispatch(command: Command, ctx: &Context) -> Result<Output, Error> {
         Command::Init(args) => init::run(ctx, &args),
         Command::Graph(args) => graph::run(ctx, &args),
         Command::Deps(args) => deps::run(ctx, &args),
+        Command::Stats(args) => stats::run(ctx, &args),
+        Command::Health(crate::cli::HealthCommand::Record(args)) => health::run(ctx, &args),
+        Command::Health(crate::cli::HealthCommand::History(args)) => history::run(ctx, &args),
         Command::Schema(args) => Ok(schema::run(&args)),
         Command::Completions(args) => Ok(completions::run(&args)),
         Command::Generate(what) => generate::run(&what),
