@@ -290,6 +290,46 @@ impl Repo {
         }
         Ok(commits)
     }
+
+    /// Every committed version of the file at `path` (relative to the toplevel), newest first
+    /// (`git log --date-order` from HEAD: a commit before its parents), from ONE `git log --raw`
+    /// process. A version is a commit that changed what is at `path` compared with its first
+    /// parent: an addition, a modification (or mode change), or a deletion
+    /// ([`FileVersion::content`] `None`). Every branch merged into HEAD is walked
+    /// (`--full-history`), so a snapshot committed on a side branch is a version too; a merge
+    /// is one only when it changed the file on its first-parent line. No rename is followed:
+    /// the versions are those of this path. Empty when nothing was ever committed there, or in
+    /// a repository without commits.
+    pub fn file_versions(&self, path: &Path) -> Result<Vec<FileVersion>, GitError> {
+        if path.as_os_str().is_empty() {
+            return Err(GitError::new("the history of a file needs the file's path"));
+        }
+        let mut cmd = git(&self.toplevel);
+        // `--root`, `--no-renames`, `--diff-merges` and `--no-color` override what a user's
+        // `log.showRoot`, `diff.renames`, `log.diffMerges` and `color.ui` would change.
+        cmd.args([
+            "log",
+            "--no-follow",
+            "--no-show-signature",
+            "--no-color",
+            "--full-history",
+            "--date-order",
+            "--root",
+            "--no-renames",
+            "--diff-merges=first-parent",
+            "--raw",
+            "--no-abbrev",
+            "-z",
+            "--format=%H %cI",
+            "--",
+        ])
+        .arg(path);
+        let stdout = match run(cmd, "log") {
+            Ok(stdout) => stdout,
+            Err(e) => return if self.resolve("HEAD").is_err() { Ok(Vec::new()) } else { Err(e) },
+        };
+        parse_file_versions(&stdout, path)
+    }
 }
 
 /// The one place a git command is built: in `dir`, never prompting, taking no optional locks,
@@ -439,6 +479,93 @@ fn path_from_bytes(bytes: &[u8]) -> Result<PathBuf, GitError> {
     std::str::from_utf8(bytes)
         .map(PathBuf::from)
         .map_err(|_| GitError::new(format!("the git path `{}` is not UTF-8", bytes.escape_ascii())))
+}
+
+/// One version of a file, from [`Repo::file_versions`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileVersion {
+    /// The full id of the commit that made this version.
+    pub commit: String,
+    /// Its committer date, RFC 3339 with the committer's offset (git's `%cI`).
+    pub date: String,
+    /// What the commit left at the path; `None` when it deleted the file.
+    pub content: Option<VersionContent>,
+}
+
+/// The object a commit left at a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionContent {
+    /// A regular, executable or symbolic-link blob, or a submodule's commit.
+    pub kind: EntryKind,
+    /// The blob id (for a submodule, the commit id): what [`Repo::read_blobs`] takes.
+    pub oid: String,
+}
+
+/// `git log -z --raw --format='%H %cI'` output, as NUL-separated fields: a `<commit> <date>`
+/// header, then for each changed path a `:<old mode> <new mode> <old oid> <new oid> <status>`
+/// field (after a line break) and the path. A commit with no raw field (a merge that left the
+/// path as its first parent had it) is not a version. Raw fields for other paths (a directory
+/// once at `path` has entries below it) are ignored.
+fn parse_file_versions(stdout: &[u8], path: &Path) -> Result<Vec<FileVersion>, GitError> {
+    let bad = |what: String| GitError::unexpected("log --raw", what);
+    let want = path.as_os_str().as_encoded_bytes();
+    let mut versions: Vec<FileVersion> = Vec::new();
+    // The header of the commit being read.
+    let mut current: Option<(String, String)> = None;
+    let mut fields = stdout.split(|&b| b == 0);
+    while let Some(field) = fields.next() {
+        let field = field.trim_ascii_start();
+        if field.is_empty() {
+            continue;
+        }
+        if let Some(raw) = field.strip_prefix(b":") {
+            let Some((commit, date)) = &current else {
+                return Err(bad(format!("a change before any commit: `{}`", field.escape_ascii())));
+            };
+            let changed = fields
+                .next()
+                .filter(|p| !p.is_empty())
+                .ok_or_else(|| bad("a change without its path".to_owned()))?;
+            if changed != want {
+                continue;
+            }
+            let raw = std::str::from_utf8(raw).map_err(|_| bad("a change that is not UTF-8".to_owned()))?;
+            let mut f = raw.split(' ');
+            let (Some(_), Some(mode), Some(_), Some(oid), Some(_), None) =
+                (f.next(), f.next(), f.next(), f.next(), f.next(), f.next())
+            else {
+                return Err(bad(format!("the change `:{raw}`")));
+            };
+            let mode = u32::from_str_radix(mode, 8).map_err(|_| bad(format!("the mode in `:{raw}`")))?;
+            if oid.is_empty() || !oid.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(bad(format!("the object id in `:{raw}`")));
+            }
+            let content = match mode {
+                0 => None,
+                0o120_000 => Some(EntryKind::Symlink),
+                0o160_000 => Some(EntryKind::Submodule),
+                0o100_755 => Some(EntryKind::Executable),
+                0o040_000 => Some(EntryKind::Tree),
+                _ => Some(EntryKind::Blob),
+            }
+            .map(|kind| VersionContent { kind, oid: oid.to_owned() });
+            let version = FileVersion { commit: commit.clone(), date: date.clone(), content };
+            // One version per commit: should git list the path twice, the last word counts.
+            match versions.last_mut() {
+                Some(last) if last.commit == version.commit => *last = version,
+                _ => versions.push(version),
+            }
+        } else {
+            let header =
+                std::str::from_utf8(field).map_err(|_| bad("a header that is not UTF-8".to_owned()))?;
+            let (commit, date) = header
+                .split_once(' ')
+                .filter(|(c, d)| !c.is_empty() && c.bytes().all(|b| b.is_ascii_hexdigit()) && !d.is_empty())
+                .ok_or_else(|| bad(format!("`{header}` is not a commit and a date")))?;
+            current = Some((commit.to_owned(), date.to_owned()));
+        }
+    }
+    Ok(versions)
 }
 
 #[cfg(test)]
@@ -789,5 +916,177 @@ mod tests {
         assert_eq!(all, [c3, c2, c1]);
         assert!(repo.log_path(Path::new("nowhere")).unwrap().is_empty());
         assert!(repo.log_path(Path::new("regis*")).unwrap().is_empty(), "paths are literal");
+    }
+
+    /// (commit, what the commit left at the path) of each version, newest first.
+    fn versions(repo: &Repo, path: &str) -> Vec<(String, Option<(EntryKind, String)>)> {
+        repo.file_versions(Path::new(path))
+            .unwrap()
+            .into_iter()
+            .map(|v| (v.commit, v.content.map(|c| (c.kind, c.oid))))
+            .collect()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn file_versions_lists_additions_changes_and_deletions_of_one_path() {
+        use std::os::unix::fs::PermissionsExt;
+
+        let f = Fixture::new();
+        let repo = f.repo();
+        let path = "registry/with space/health.yaml";
+        assert!(repo.file_versions(Path::new(path)).unwrap().is_empty(), "no commits yet");
+
+        f.write(path, "v: 1\n");
+        f.write("registry/other/health.yaml", "other\n");
+        let c1 = f.commit_at("add", "2024-01-01T00:00:00+02:00");
+        let b1 = f.git(&["rev-parse", &format!("HEAD:{path}")]);
+        f.write(path, "v: 2\n");
+        let c2 = f.commit_at("change", "2024-01-02T00:00:00Z");
+        let b2 = f.git(&["rev-parse", &format!("HEAD:{path}")]);
+        f.write("registry/other/health.yaml", "other 2\n");
+        f.commit_at("unrelated", "2024-01-03T00:00:00Z");
+        fs::remove_file(f.root.join(path)).unwrap();
+        let c4 = f.commit_at("delete", "2024-01-04T00:00:00Z");
+        f.write(path, "v: 1\n");
+        let c5 = f.commit_at("re-add the first content", "2024-01-05T00:00:00Z");
+        fs::set_permissions(f.root.join(path), fs::Permissions::from_mode(0o755)).unwrap();
+        let c6 = f.commit_at("mode only", "2024-01-06T00:00:00-05:00");
+
+        let found = repo.file_versions(Path::new(path)).unwrap();
+        let touching = f.git(&["rev-list", "--count", "HEAD", "--", path]);
+        assert_eq!(found.len().to_string(), touching, "one version per commit that touched the path");
+        assert_eq!(
+            versions(&repo, path),
+            [
+                (c6.clone(), Some((EntryKind::Executable, b1.clone()))),
+                (c5, Some((EntryKind::Blob, b1.clone()))),
+                (c4, None),
+                (c2, Some((EntryKind::Blob, b2.clone()))),
+                (c1, Some((EntryKind::Blob, b1.clone()))),
+            ]
+        );
+        assert_eq!(found[0].date, "2024-01-06T00:00:00-05:00");
+        assert_eq!(found[4].date, "2024-01-01T00:00:00+02:00");
+        // The blobs it names are what `read_blobs` reads.
+        let oids: Vec<&str> =
+            found.iter().filter_map(|v| v.content.as_ref().map(|c| c.oid.as_str())).collect();
+        let data: Vec<Vec<u8>> = repo.read_blobs(&oids, 100).unwrap().into_iter().map(|b| b.data).collect();
+        assert_eq!(data, [b"v: 1\n".to_vec(), b"v: 1\n".to_vec(), b"v: 2\n".to_vec(), b"v: 1\n".to_vec()]);
+
+        assert!(repo.file_versions(Path::new("registry/never.yaml")).unwrap().is_empty());
+        assert!(repo.file_versions(Path::new("registry/with space/*.yaml")).unwrap().is_empty(), "literal");
+        assert!(repo.file_versions(Path::new("")).is_err(), "a file's history needs its path");
+        // A directory's path lists no version: only the file itself has versions.
+        assert!(repo.file_versions(Path::new("registry/with space")).unwrap().is_empty());
+    }
+
+    #[test]
+    fn file_versions_reads_hundreds_of_commits_in_one_pass() {
+        let f = Fixture::new();
+        // 500 commits, each changing the snapshot, with an unrelated commit every tenth.
+        let mut stream = Vec::new();
+        let mut touching = 0;
+        for i in 0..550u32 {
+            write!(
+                stream,
+                "commit refs/heads/main\nmark :{}\ncommitter Test <test@example.com> {} +0000\ndata 2\nc\n",
+                i + 1,
+                1_700_000_000 + i * 60
+            )
+            .unwrap();
+            if i > 0 {
+                writeln!(stream, "from :{i}").unwrap();
+            }
+            let (path, body) = if i % 11 == 10 {
+                ("elsewhere.txt", format!("{i}\n"))
+            } else {
+                touching += 1;
+                ("registry/billing/health.yaml", format!("count: {i}\n"))
+            };
+            write!(stream, "M 100644 inline {path}\ndata {}\n{body}\n", body.len()).unwrap();
+        }
+        f.git_with_input(&["fast-import", "--quiet"], "2024-01-02T03:04:05+02:00", &stream);
+        f.git(&["reset", "-q", "--hard", "main"]);
+        let repo = f.repo();
+
+        let found = repo.file_versions(Path::new("registry/billing/health.yaml")).unwrap();
+        assert_eq!(touching, 500);
+        assert_eq!(found.len(), touching, "every commit that changed the file, no other");
+        let expected: Vec<String> = f
+            .git(&["rev-list", "HEAD", "--", "registry/billing/health.yaml"])
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        let commits: Vec<String> = found.iter().map(|v| v.commit.clone()).collect();
+        assert_eq!(commits, expected, "newest first");
+        let oids: Vec<&str> = found.iter().map(|v| v.content.as_ref().unwrap().oid.as_str()).collect();
+        let blobs = repo.read_blobs(&oids, 100).unwrap();
+        let newest = String::from_utf8(blobs[0].data.clone()).unwrap();
+        let oldest = String::from_utf8(blobs[499].data.clone()).unwrap();
+        assert_eq!((newest.as_str(), oldest.as_str()), ("count: 548\n", "count: 0\n"));
+        assert_eq!(found[499].date, "2023-11-14T22:13:20Z");
+    }
+
+    #[test]
+    fn file_versions_follows_merged_branches_and_skips_merges_that_change_nothing() {
+        let f = Fixture::new();
+        let path = "h.yaml";
+        f.write(path, "1\n");
+        let c1 = f.commit_at("1", "2024-01-01T00:00:00Z");
+        f.git(&["checkout", "-q", "-b", "side"]);
+        f.write(path, "side\n");
+        let side = f.commit_at("side", "2024-01-02T00:00:00Z");
+        f.git(&["checkout", "-q", "main"]);
+        f.write(path, "2\n");
+        let c2 = f.commit_at("2", "2024-01-03T00:00:00Z");
+        // The merge takes the side branch's snapshot: a new version on main's line.
+        f.git_at(&["merge", "-q", "-X", "theirs", "-m", "merge side", "side"], "2024-01-04T00:00:00Z");
+        let merge = f.git(&["rev-parse", "HEAD"]);
+        // A merge that leaves the file as main had it is no version.
+        f.git(&["checkout", "-q", "-b", "other", &c2]);
+        f.write("x.txt", "x\n");
+        f.commit_at("x", "2024-01-05T00:00:00Z");
+        f.git(&["checkout", "-q", "main"]);
+        f.git_at(&["merge", "-q", "-m", "merge other", "other"], "2024-01-06T00:00:00Z");
+        let repo = f.repo();
+        let blob = |rev: &str| f.git(&["rev-parse", &format!("{rev}:{path}")]);
+
+        assert_eq!(
+            versions(&repo, path),
+            [
+                (merge.clone(), Some((EntryKind::Blob, blob(&side)))),
+                (c2.clone(), Some((EntryKind::Blob, blob(&c2)))),
+                (side.clone(), Some((EntryKind::Blob, blob(&side)))),
+                (c1.clone(), Some((EntryKind::Blob, blob(&c1)))),
+            ]
+        );
+    }
+
+    #[test]
+    fn file_versions_output_is_parsed_exactly_or_refused() {
+        let oid = "45b983be36b73c0788dc9cbcb76cbb80fc7bb057";
+        let zero = "0000000000000000000000000000000000000000";
+        let c = "1111111111111111111111111111111111111111";
+        let out = format!(
+            "{c} 2024-01-01T00:00:00Z\0\n:000000 100644 {zero} {oid} A\0a b/h.yaml\0\0\
+             {c}2 2024-01-02T00:00:00Z\0\0{c}3 2024-01-03T00:00:00Z\0\n:100644 000000 {oid} {zero} D\0a b/h.yaml\0\
+             \n:000000 100644 {zero} {oid} A\0a b/h.yaml/inner\0"
+        );
+        let found = parse_file_versions(out.as_bytes(), Path::new("a b/h.yaml")).unwrap();
+        assert_eq!(found.len(), 2, "the merge with no change is no version: {found:#?}");
+        assert_eq!(found[0].content, Some(VersionContent { kind: EntryKind::Blob, oid: oid.to_owned() }));
+        assert_eq!((found[1].commit.as_str(), found[1].content.as_ref()), (format!("{c}3").as_str(), None));
+        for bad in [
+            format!("\n:000000 100644 {zero} {oid} A\0h\0"),
+            format!("{c}\0"),
+            "xyz 2024\0".to_owned(),
+            format!("{c} 2024\0\n:000000 100644 {zero} {oid} A\0"),
+            format!("{c} 2024\0\n:000000 100644 {zero} A\0h\0"),
+            format!("{c} 2024\0\n:000000 10064x {zero} {oid} A\0h\0"),
+            format!("{c} 2024\0\n:000000 100644 {zero} x{oid}z A\0h\0"),
+        ] {
+            assert!(parse_file_versions(bad.as_bytes(), Path::new("h")).is_err(), "accepted {bad:?}");
+        }
     }
 }
