@@ -8,6 +8,7 @@ pub mod diagnostics;
 pub mod dot;
 pub mod escape;
 pub mod github;
+pub mod history;
 pub mod junit;
 pub mod list;
 pub mod mermaid;

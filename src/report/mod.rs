@@ -6,5 +6,6 @@
 //! health summary, which `health` computes from a loaded module), and below `commands`, which
 //! only turn flags into the plain queries taken here.
 
+pub mod history;
 pub mod list;
 pub mod show;

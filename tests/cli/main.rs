@@ -9,6 +9,7 @@ mod fixtures;
 mod formats;
 mod generate;
 mod graph;
+mod history;
 mod hostile_text;
 mod init;
 mod layering;
