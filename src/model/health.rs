@@ -91,10 +91,20 @@ pub struct HealthIssue {
     pub opened_at: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+/// How bad an open issue is: the vocabulary of PagerDuty's events API, which monitoring jobs
+/// already emit (SPEC §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum IssueSeverity {
     Info,
     Warning,
+    Error,
     Critical,
 }
+
+enum_names!(IssueSeverity {
+    Info => "info",
+    Warning => "warning",
+    Error => "error",
+    Critical => "critical",
+});

@@ -164,10 +164,7 @@ pub fn render_text(r: &ShowReport<'_>, color: bool) -> String {
                 }
             }
             for issue in &h.snapshot.issues {
-                t.row([
-                    format!("issue {}", issue.id),
-                    format!("{:?}: {}", issue.severity, issue.summary).to_lowercase(),
-                ]);
+                t.row([format!("issue {}", issue.id), format!("{}: {}", issue.severity, issue.summary)]);
             }
             s.push_str(&indent(&t.finish()));
         }
