@@ -16,7 +16,7 @@ use super::cache::Outcome;
 use crate::diag::{Code, Diagnostic, Files, Origin};
 use crate::model::{Health, Manifest, SchemaName};
 use crate::schema::{self, constraints, embedded};
-use crate::yaml::{self, YamlError, YamlErrorKind};
+use crate::yaml::{self, Document, YamlError, YamlErrorKind};
 
 pub const MANIFEST_FILE: &str = "module.yaml";
 pub const HEALTH_FILE: &str = "health.yaml";
@@ -89,11 +89,25 @@ where
         cross_check(schema_name, name, text, &value);
         return Outcome { value: Some(value), diagnostics: Vec::new(), unsound: Vec::new() };
     }
-    let doc = match yaml::parse_str(text) {
-        Ok(doc) => doc,
-        Err(e) => return refused(yaml_diagnostic(name, e)),
-    };
-    let mut found = schema::check(schema_name, &doc, name);
+    match yaml::parse_str(text) {
+        Ok(doc) => from_document(schema_name, name, &doc),
+        Err(e) => refused(yaml_diagnostic(name, e)),
+    }
+}
+
+/// Load a health snapshot from a document already parsed: input that arrived as JSON, or with a
+/// key filled in (`health record`). The slow path of [`health`], every problem located in `doc`.
+pub fn health_document(name: &Path, doc: &Document) -> Outcome<Health> {
+    from_document(SchemaName::Health, name, doc)
+}
+
+/// The slow path: the full schema with located diagnostics, then the typed value, salvaged
+/// around the nodes a schema error left unsound.
+fn from_document<T>(schema_name: SchemaName, name: &Path, doc: &Document) -> Outcome<T>
+where
+    T: for<'de> Deserialize<'de>,
+{
+    let mut found = schema::check(schema_name, doc, name);
     // The plain path first: tracking every path segment costs time on every valid file.
     if found.is_empty()
         && let Ok(value) = T::deserialize(&doc.value)
@@ -114,7 +128,7 @@ where
                 })),
         );
     }
-    match schema::salvage::salvage::<T>(schema_name, doc.value) {
+    match schema::salvage::salvage::<T>(schema_name, doc.value.clone()) {
         Some((value, unsound)) => Outcome { value: Some(value), diagnostics: found, unsound },
         None => Outcome { value: None, diagnostics: found, unsound: Vec::new() },
     }

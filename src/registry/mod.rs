@@ -560,23 +560,28 @@ impl Registry {
 
     /// The error for an id that names no module, with the nearest id as a hint.
     pub fn unknown_module(&self, id: &str) -> Error {
+        let (message, hint) = self.unknown_module_text(id);
+        Error::Usage(format!("{message}\nhint: {hint}"))
+    }
+
+    /// What is wrong with an id that names no usable module, and the hint: the nearest id, or
+    /// for a module whose manifest does not load, how to see why.
+    pub fn unknown_module_text(&self, id: &str) -> (String, String) {
         if self.is_broken(id) {
             // The module is there; only its manifest is not usable. Say so, and how to see why.
             let manifest = self.root().join(id).join(MANIFEST_FILE);
-            return Error::Usage(format!(
-                "the manifest of module `{id}` does not load: {}\nhint: run `modreg validate {}` to see why",
-                manifest.display(),
-                manifest.display()
-            ));
+            return (
+                format!("the manifest of module `{id}` does not load: {}", manifest.display()),
+                format!("run `modreg validate {}` to see why", manifest.display()),
+            );
         }
         let ids: Vec<String> = self.ids().map(str::to_owned).collect();
-        let mut msg = format!("no module `{id}` in {}", self.root().display());
-        if let Some(near) = closest(id, &ids) {
-            msg.push_str(&format!("\nhint: did you mean `{near}`?"));
-        } else {
-            msg.push_str("\nhint: `modreg list` shows the ids");
-        }
-        Error::Usage(msg)
+        let message = format!("no module `{id}` in {}", self.root().display());
+        let hint = match closest(id, &ids) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => "`modreg list` shows the ids".to_owned(),
+        };
+        (message, hint)
     }
 
     /// The module, or the usage error [`Registry::unknown_module`] describes (also for a module

@@ -18,7 +18,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use crate::diag::{Anchor, Code, Diagnostic};
-use crate::registry::Registry;
+use crate::model::Health;
+use crate::registry::{Loaded, Registry};
 use crate::suggest::closest;
 
 /// How many candidate names "did you mean" may compare in one run. A registry with thousands
@@ -53,6 +54,19 @@ pub fn run(reg: &Registry) -> Vec<Diagnostic> {
     );
     out.extend(graph);
     out.extend(unique);
+    out
+}
+
+/// The checks of a snapshot against module `i` that `health record` runs before writing it, as
+/// `validate` runs them on the snapshot in the module's directory: E071 (records per data model)
+/// and E015 (control characters). E070 is the caller's, since what `module` must name differs
+/// (the command line's id, not a directory). Diagnostics are pending: resolve them against the
+/// snapshot's text.
+pub fn snapshot(reg: &Registry, i: usize, h: &Loaded<Health>) -> Vec<Diagnostic> {
+    let ctx = Ctx::new(reg);
+    let mut out = Vec::new();
+    health::records(&ctx, i, h, &mut out);
+    text::health(h, &mut out);
     out
 }
 

@@ -1,6 +1,7 @@
 //! The one place that knows the YAML crate. It turns bytes into a `serde_json::Value` and a
 //! parallel [`SpanTree`], so that every later check can speak JSON (schemas, pointers) and still
-//! point at `line:column` in the file. Swapping the YAML crate means rewriting this file only.
+//! point at `line:column` in the file. Swapping the YAML crate means rewriting this file only
+//! (and [`emit`], which writes YAML back out).
 //!
 //! Hostile input is refused here, before anything else sees it: a size cap, a depth cap, an
 //! expansion budget for aliases, non-UTF-8 and NUL bytes, duplicate keys, custom tags and
@@ -8,6 +9,7 @@
 //! stack, so no input can overflow the call stack.
 
 pub mod de;
+pub mod emit;
 
 use std::borrow::Cow;
 use std::collections::HashMap;

@@ -6,6 +6,8 @@ use rustc_hash::FxHashSet as HashSet;
 
 use super::{Ctx, list};
 use crate::diag::{Anchor, Code, Diagnostic};
+use crate::model::Health;
+use crate::registry::Loaded;
 use crate::yaml::escape_pointer_token as escape;
 
 pub(super) fn check(ctx: &Ctx<'_>, i: usize, out: &mut Vec<Diagnostic>) {
@@ -30,6 +32,13 @@ pub(super) fn check(ctx: &Ctx<'_>, i: usize, out: &mut Vec<Diagnostic>) {
             )),
         );
     }
+    records(ctx, i, h, out);
+}
+
+/// E071: `records` are kept per data model of module `i`. For the snapshot in its directory, and
+/// for one on its way in (`health record`).
+pub(super) fn records(ctx: &Ctx<'_>, i: usize, h: &Loaded<Health>, out: &mut Vec<Diagnostic>) {
+    let m = &ctx.reg.modules[i];
     let models: HashSet<&str> = m.m().capabilities.data_models.iter().map(|d| d.name.as_str()).collect();
     // Records are checked against the data models only when all of them are known.
     let complete = m.manifest.sound("/capabilities/data_models");

@@ -16,6 +16,8 @@ use serde::ser::{self, Serialize, SerializeMap, SerializeSeq, SerializeStruct, S
 
 use super::Ctx;
 use crate::diag::{Anchor, Code, Diagnostic};
+use crate::model::Health;
+use crate::registry::Loaded;
 use crate::yaml::escape_pointer_token;
 
 pub(super) fn check(ctx: &Ctx<'_>, i: usize, out: &mut Vec<Diagnostic>) {
@@ -24,9 +26,14 @@ pub(super) fn check(ctx: &Ctx<'_>, i: usize, out: &mut Vec<Diagnostic>) {
         out.push(found.diagnostic(&m.manifest.path));
     }
     if let Some(h) = &m.health {
-        for found in walk(&h.value, Document::Health) {
-            out.push(found.diagnostic(&h.path));
-        }
+        health(h, out);
+    }
+}
+
+/// E015 in a health snapshot, in its directory or on its way in (`health record`).
+pub(super) fn health(h: &Loaded<Health>, out: &mut Vec<Diagnostic>) {
+    for found in walk(&h.value, Document::Health) {
+        out.push(found.diagnostic(&h.path));
     }
 }
 
