@@ -157,6 +157,7 @@ pub fn yaml_diagnostic(path: &Path, e: YamlError) -> Diagnostic {
         YamlErrorKind::Limit => Code::Limit,
         YamlErrorKind::Documents => Code::Documents,
         YamlErrorKind::Unsupported => Code::UnsupportedYaml,
+        YamlErrorKind::Json => Code::JsonSyntax,
     };
     Diagnostic::new(code, path, e.pos, e.message).maybe_hint(e.hint)
 }

@@ -1,6 +1,7 @@
 //! The registry as `list` and `show` present it: rows filtered by metadata, one module's page
-//! with its inverse relationships and health. Each report is a `Serialize` struct (SPEC §8 fixes
-//! its JSON) that `output` renders in any `--format`.
+//! with its inverse relationships and health; and what `health record` did with a snapshot
+//! ([`record`]). Each report is a `Serialize` struct (SPEC §8 fixes its JSON) that `output`
+//! renders in any `--format`.
 //!
 //! It sits above `registry` and `health` because it needs both (a row carries the module's
 //! health summary, which `health` computes from a loaded module), and below `commands`, which
@@ -8,4 +9,5 @@
 
 pub mod history;
 pub mod list;
+pub mod record;
 pub mod show;

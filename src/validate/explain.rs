@@ -158,6 +158,35 @@ metadata:
 ```
 "##
         }
+        Code::JsonSyntax => {
+            r##"`modreg health record` reads its input as JSON when it starts with `{` (after any white
+space), and the input is not valid JSON. The position is that of the first fault, in the input
+as it was sent (`<stdin>` for standard input). Input that is not JSON but is valid YAML (a flow
+mapping such as `{status: healthy}`) is read as YAML instead; this code means it is neither.
+Common causes are a missing comma, a comma after the last entry, single quotes, and output cut
+off before its closing `}`.
+
+Wrong:
+
+```json
+{
+  "module": "crm",
+  "status": "healthy"
+  "observed_at": "2026-11-20T12:00:00Z",
+}
+```
+
+Fix: a comma between entries, none after the last.
+
+```json
+{
+  "module": "crm",
+  "status": "healthy",
+  "observed_at": "2026-11-20T12:00:00Z"
+}
+```
+"##
+        }
         Code::UnknownKey => {
             r##"A key that the schema does not define at that place, most often a typo or a key at the
 wrong indentation. The hint names the closest allowed key, or lists the allowed ones. Unknown
@@ -764,6 +793,48 @@ Fix:
 ```yaml
 records:
   Contact: { count: 12450, last_updated: 2026-11-20T11:58:00Z }
+```
+"##
+        }
+        Code::HealthFuture => {
+            r##"`modreg health record` refuses a snapshot whose `observed_at` lies more than a minute
+after the clock of the machine recording it. A snapshot from the future would never turn
+stale, so a module whose monitoring stopped would look healthy for as long as the skew lasts.
+The usual cause is the monitoring host's clock, or a local time written with `Z` (UTC).
+
+`validate` does not report this: its result depends only on the files (the parse cache and CI
+rely on that), and a future timestamp stops being one as time passes. The check belongs to the
+moment a snapshot is written.
+
+Wrong (recorded at 2026-11-20T12:00:00Z; 14:00 was local time, UTC+2):
+
+```yaml
+observed_at: 2026-11-20T14:00:00Z
+```
+
+Fix: the time the snapshot was taken, with its real offset.
+
+```yaml
+observed_at: 2026-11-20T14:00:00+02:00
+```
+"##
+        }
+        Code::HealthUnknownModule => {
+            r##"`modreg health record ID` names a module the registry does not have, or one whose manifest
+does not load, so there is no module directory to write the snapshot to. The id is usually
+misspelt, or the module was renamed or removed; a module whose manifest is broken must be
+fixed first (`modreg validate` says why).
+
+Wrong (the registry has `crm`):
+
+```text
+$ modreg health record crn snapshot.json
+```
+
+Fix:
+
+```text
+$ modreg health record crm snapshot.json
 ```
 "##
         }

@@ -1,7 +1,8 @@
 //! The one place that knows the YAML crate. It turns bytes into a `serde_json::Value` and a
 //! parallel [`SpanTree`], so that every later check can speak JSON (schemas, pointers) and still
 //! point at `line:column` in the file. Swapping the YAML crate means rewriting this file only
-//! (and [`emit`], which writes YAML back out).
+//! (and [`emit`], which writes YAML back out). [`json`] builds the same document from JSON text,
+//! for input that arrives as JSON (`health record`).
 //!
 //! Hostile input is refused here, before anything else sees it: a size cap, a depth cap, an
 //! expansion budget for aliases, non-UTF-8 and NUL bytes, duplicate keys, custom tags and
@@ -10,6 +11,7 @@
 
 pub mod de;
 pub mod emit;
+pub mod json;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -166,6 +168,8 @@ pub enum YamlErrorKind {
     Documents,
     /// A tag or key form the manifest formats do not use.
     Unsupported,
+    /// Input read as JSON ([`json::parse`]) is not JSON.
+    Json,
 }
 
 impl YamlError {

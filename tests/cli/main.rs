@@ -18,6 +18,7 @@ mod modes;
 mod new;
 mod partial;
 mod paths;
+mod record;
 mod schema;
 mod show;
 mod sources;
