@@ -2,6 +2,7 @@
 //! the registry as it was at a revision, and the history of a path. The only module that runs
 //! `git`; it never writes to a repository, takes no optional locks and never touches a remote.
 
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -330,6 +331,187 @@ impl Repo {
         };
         parse_file_versions(&stdout, path)
     }
+    /// For every directory directly under `parent` (relative to the toplevel; empty for the
+    /// toplevel itself), the commits from HEAD that touched a file anywhere inside it: how many,
+    /// and the newest. Keys are the directory names. `only` (names of directories under
+    /// `parent`) limits the walk to those directories; empty for all of them. ONE
+    /// `git log --name-only`, streamed and folded, however many directories and commits there
+    /// are. A commit counts once per directory; merge commits are not counted (their changes
+    /// are, at the commits that made them); a rename counts for both directories. Files
+    /// directly in `parent` belong to no directory. Empty in a repository without commits.
+    pub fn changes_by_dir(
+        &self,
+        parent: &Path,
+        only: &[&Path],
+    ) -> Result<BTreeMap<PathBuf, DirChanges>, GitError> {
+        let mut cmd = git(&self.toplevel);
+        // The configuration must not change what is listed (`log.follow`, `diff.renames`) or
+        // printed (`log.showSignature`, colour); `-z` keeps paths verbatim. Each commit starts
+        // with SOH: `\x01<id>\0<unix time>\0<date>\0`, then a line break and its files, each
+        // ending in NUL.
+        cmd.args([
+            "log",
+            "--no-follow",
+            "--no-merges",
+            "--no-renames",
+            "--no-show-signature",
+            "--no-color",
+            "--name-only",
+            "-z",
+            "--format=%x01%H%x00%ct%x00%cI",
+            "--",
+        ]);
+        if only.is_empty() {
+            if !parent.as_os_str().is_empty() {
+                cmd.arg(parent);
+            }
+        } else {
+            cmd.args(only.iter().map(|dir| parent.join(dir)));
+        }
+        let prefix: Vec<u8> = if parent.as_os_str().is_empty() {
+            Vec::new()
+        } else {
+            let mut p = path_bytes(parent);
+            while p.last() == Some(&b'/') {
+                p.pop();
+            }
+            p.push(b'/');
+            p
+        };
+        let mut child = cmd.spawn().map_err(|e| spawn_error("log", &e))?;
+        let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(GitError::new("`git log` started without its pipes"));
+        };
+        let (folded, stderr) = std::thread::scope(|scope| {
+            // git's complaints are drained on their own thread: neither pipe can fill up.
+            let errors = scope.spawn(move || {
+                let mut buf = Vec::new();
+                let _ = BufReader::new(stderr).read_to_end(&mut buf);
+                buf
+            });
+            let mut reader = BufReader::with_capacity(64 * 1024, stdout);
+            let folded = fold_changes(&mut reader, &prefix);
+            if folded.is_err() {
+                let _ = child.kill();
+            }
+            drop(reader);
+            (folded, errors.join().unwrap_or_default())
+        });
+        let status = child.wait().map_err(|e| GitError::new(format!("cannot wait for `git log`: {e}")))?;
+        if !status.success() {
+            // An unborn HEAD has no history rather than a broken one.
+            if self.resolve("HEAD").is_err() {
+                return Ok(BTreeMap::new());
+            }
+            return Err(failure_parts("log", status, &stderr));
+        }
+        let mut out = BTreeMap::new();
+        for (dir, changes) in folded? {
+            // A directory name git cannot hand over as a path here (not UTF-8 off Unix) is no
+            // module's.
+            if let Ok(dir) = path_from_bytes(&dir) {
+                out.insert(dir, changes);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// What [`Repo::changes_by_dir`] knows of one directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirChanges {
+    /// Commits that touched a file in it.
+    pub commits: usize,
+    /// The committer date of the newest of them (the first `git log` lists), in RFC 3339 with
+    /// the committer's offset, as git prints it (`%cI`).
+    pub last_changed: String,
+    /// The same instant in seconds since the epoch, for ordering across offsets.
+    pub last_changed_unix: i64,
+}
+
+/// Fold `git log --name-only -z` output (the format [`Repo::changes_by_dir`] asks for) into
+/// per-directory counts, one record at a time: memory holds the directories, not the history.
+fn fold_changes(reader: &mut impl BufRead, prefix: &[u8]) -> Result<HashMap<Vec<u8>, DirChanges>, GitError> {
+    let bad = |what: String| GitError::unexpected("log", what);
+    let mut dirs: HashMap<Vec<u8>, DirChanges> = HashMap::new();
+    // The commit whose files are being read (unix time, date), and the directories seen in it.
+    let mut current: Option<(i64, String)> = None;
+    let mut touched: Vec<Vec<u8>> = Vec::new();
+    let mut token = Vec::new();
+    while next_field(reader, &mut token)? {
+        if let Some(id) = token.strip_prefix(b"\x01") {
+            if id.is_empty() || !id.iter().all(u8::is_ascii_hexdigit) {
+                return Err(bad(format!("`{}` is not a commit id", id.escape_ascii())));
+            }
+            count_commit(&mut dirs, current.as_ref(), &mut touched);
+            if !next_field(reader, &mut token)? {
+                return Err(bad("a commit without its time".to_owned()));
+            }
+            let unix = std::str::from_utf8(&token).ok().and_then(|t| t.parse::<i64>().ok());
+            let Some(unix) = unix else {
+                return Err(bad(format!("`{}` is not a time", token.escape_ascii())));
+            };
+            if !next_field(reader, &mut token)? || token.is_empty() {
+                return Err(bad("a commit without its date".to_owned()));
+            }
+            let date =
+                String::from_utf8(token.clone()).map_err(|_| bad("a date that is not UTF-8".to_owned()))?;
+            current = Some((unix, date));
+            continue;
+        }
+        if current.is_none() {
+            return Err(bad(format!("a file `{}` before any commit", token.escape_ascii())));
+        }
+        // The first file of a commit follows the line break that ends its header.
+        let file = token.strip_prefix(b"\n").unwrap_or(&token);
+        let Some(rest) = file.strip_prefix(prefix) else {
+            continue;
+        };
+        // Only files inside a directory (`dir/...`) count.
+        if let Some(slash) = rest.iter().position(|&b| b == b'/')
+            && slash > 0
+            && !touched.last().is_some_and(|last| last[..] == rest[..slash])
+        {
+            touched.push(rest[..slash].to_vec());
+        }
+    }
+    count_commit(&mut dirs, current.as_ref(), &mut touched);
+    Ok(dirs)
+}
+
+/// The next NUL-terminated field of `git log -z` output into `token`; false at the end.
+fn next_field(reader: &mut impl BufRead, token: &mut Vec<u8>) -> Result<bool, GitError> {
+    token.clear();
+    let n =
+        reader.read_until(0, token).map_err(|e| GitError::new(format!("cannot read from `git log`: {e}")))?;
+    if token.last() == Some(&0) {
+        token.pop();
+    }
+    Ok(n > 0)
+}
+
+/// Count one commit (`commit`: its unix time and date) for each directory it touched; log order
+/// is newest first, so the first commit counted for a directory is its last change.
+fn count_commit(
+    dirs: &mut HashMap<Vec<u8>, DirChanges>,
+    commit: Option<&(i64, String)>,
+    touched: &mut Vec<Vec<u8>>,
+) {
+    touched.sort_unstable();
+    touched.dedup();
+    if let Some((unix, date)) = commit {
+        for dir in touched.drain(..) {
+            let entry = dirs.entry(dir).or_insert_with(|| DirChanges {
+                commits: 0,
+                last_changed: date.clone(),
+                last_changed_unix: *unix,
+            });
+            entry.commits += 1;
+        }
+    }
+    touched.clear();
 }
 
 /// The one place a git command is built: in `dir`, never prompting, taking no optional locks,
@@ -472,6 +654,18 @@ fn read_error(e: &io::Error) -> GitError {
 fn path_from_bytes(bytes: &[u8]) -> Result<PathBuf, GitError> {
     use std::os::unix::ffi::OsStrExt;
     Ok(PathBuf::from(std::ffi::OsStr::from_bytes(bytes)))
+}
+
+#[cfg(unix)]
+fn path_bytes(path: &Path) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    path.as_os_str().as_bytes().to_vec()
+}
+
+#[cfg(not(unix))]
+fn path_bytes(path: &Path) -> Vec<u8> {
+    // git prints paths with `/` on every platform.
+    path.to_string_lossy().replace('\\', "/").into_bytes()
 }
 
 #[cfg(not(unix))]
@@ -1087,6 +1281,106 @@ mod tests {
             format!("{c} 2024\0\n:000000 100644 {zero} x{oid}z A\0h\0"),
         ] {
             assert!(parse_file_versions(bad.as_bytes(), Path::new("h")).is_err(), "accepted {bad:?}");
+        }
+    }
+
+    fn changes(commits: usize, last_changed: &str, unix: i64) -> DirChanges {
+        DirChanges { commits, last_changed: last_changed.to_owned(), last_changed_unix: unix }
+    }
+
+    #[test]
+    fn changes_by_dir_counts_commits_per_directory_in_one_pass() {
+        let f = Fixture::new();
+        let repo = f.repo();
+        assert!(repo.changes_by_dir(Path::new("registry"), &[]).unwrap().is_empty(), "no commits yet");
+
+        f.write("registry/a/module.yaml", "a\n");
+        f.write("registry/b/module.yaml", "b\n");
+        f.write("registry/README.md", "a file directly in the registry\n");
+        f.commit_at("a and b", "2024-01-01T00:00:00+02:00");
+        // Two files of one directory in one commit count once.
+        f.write("registry/a/module.yaml", "a2\n");
+        f.write("registry/a/docs/usage.md", "usage\n");
+        f.commit_at("a again", "2024-02-01T08:30:00-05:00");
+        f.write("outside/x.yaml", "x\n");
+        f.write("registry-not/c/module.yaml", "a sibling whose name starts like the registry\n");
+        f.commit_at("elsewhere", "2024-03-01T00:00:00Z");
+        f.git_at(&["commit", "-q", "--allow-empty", "-m", "empty"], "2024-03-02T00:00:00Z");
+        // A rename moves a file out of b into c: both directories changed.
+        fs::create_dir(f.root.join("registry/c")).unwrap();
+        f.git(&["mv", "registry/b/module.yaml", "registry/c/module.yaml"]);
+        f.commit_at("b becomes c", "2024-04-01T12:00:00Z");
+        f.write("registry/with space é/module.yaml", "odd\n");
+        f.commit_at("odd name", "2024-05-01T00:00:00Z");
+
+        let all = repo.changes_by_dir(Path::new("registry"), &[]).unwrap();
+        let expected: BTreeMap<PathBuf, DirChanges> = [
+            ("a", changes(2, "2024-02-01T08:30:00-05:00", 1_706_794_200)),
+            ("b", changes(2, "2024-04-01T12:00:00Z", 1_711_972_800)),
+            ("c", changes(1, "2024-04-01T12:00:00Z", 1_711_972_800)),
+            ("with space é", changes(1, "2024-05-01T00:00:00Z", 1_714_521_600)),
+        ]
+        .into_iter()
+        .map(|(d, c)| (PathBuf::from(d), c))
+        .collect();
+        assert_eq!(all, expected);
+        // A trailing slash names the same directory.
+        assert_eq!(repo.changes_by_dir(Path::new("registry/"), &[]).unwrap(), expected);
+
+        // Limited to some directories: only those.
+        let only = repo.changes_by_dir(Path::new("registry"), &[Path::new("a"), Path::new("nope")]).unwrap();
+        assert_eq!(only.keys().collect::<Vec<_>>(), [Path::new("a")]);
+        assert_eq!(only[Path::new("a")], expected[Path::new("a")]);
+
+        // The toplevel as the parent: its directories, files at the top belong to none.
+        let top = repo.changes_by_dir(Path::new(""), &[]).unwrap();
+        let dirs: Vec<&Path> = top.keys().map(PathBuf::as_path).collect();
+        assert_eq!(dirs, [Path::new("outside"), Path::new("registry"), Path::new("registry-not")]);
+        assert_eq!(top[Path::new("registry")].commits, 4);
+
+        assert!(repo.changes_by_dir(Path::new("nowhere"), &[]).unwrap().is_empty());
+        assert!(repo.changes_by_dir(Path::new("regis*"), &[]).unwrap().is_empty(), "paths are literal");
+    }
+
+    #[test]
+    fn changes_by_dir_leaves_merges_to_the_commits_they_merge() {
+        let f = Fixture::new();
+        f.write("registry/a/module.yaml", "a\n");
+        f.commit_at("a", "2024-01-01T00:00:00Z");
+        f.git(&["checkout", "-q", "-b", "side"]);
+        f.write("registry/b/module.yaml", "b\n");
+        f.commit_at("b on a branch", "2024-01-02T00:00:00Z");
+        f.git(&["checkout", "-q", "main"]);
+        f.write("registry/a/module.yaml", "a2\n");
+        f.commit_at("a on main", "2024-01-03T00:00:00Z");
+        f.git_at(&["merge", "-q", "--no-edit", "side"], "2024-01-04T00:00:00Z");
+        let repo = f.repo();
+        let all = repo.changes_by_dir(Path::new("registry"), &[]).unwrap();
+        assert_eq!(all[Path::new("a")], changes(2, "2024-01-03T00:00:00Z", 1_704_240_000));
+        assert_eq!(all[Path::new("b")], changes(1, "2024-01-02T00:00:00Z", 1_704_153_600));
+    }
+
+    #[test]
+    fn changes_are_folded_from_the_log_format_or_refused() {
+        let fold = |bytes: &[u8]| fold_changes(&mut &bytes[..], b"registry/");
+        let id = "0123456789abcdef0123456789abcdef01234567";
+        let two = format!(
+            "\x01{id}\x00200\x002024-01-01T00:00:00Z\x00\nregistry/a/x\x00registry/a/y\x00registry/top\x00other/z\x00\
+             \x01{id}\x00100\x001970-01-01T00:01:40Z\x00\nregistry/a/x\x00registry/b/x\x00"
+        );
+        let dirs = fold(two.as_bytes()).unwrap();
+        assert_eq!(dirs.len(), 2);
+        assert_eq!(dirs[&b"a".to_vec()], changes(2, "2024-01-01T00:00:00Z", 200));
+        assert_eq!(dirs[&b"b".to_vec()], changes(1, "1970-01-01T00:01:40Z", 100));
+        assert!(fold(b"").unwrap().is_empty());
+        for bad in [
+            "registry/a/x\x00".to_owned(),
+            format!("\x01{id}\x00"),
+            format!("\x01{id}\x00soon\x00date\x00"),
+            format!("\x01{id}\x00100\x00\x00"),
+            "\x01xyz\x00100\x00date\x00".to_owned(),
+        ] {
+            assert!(fold(bad.as_bytes()).is_err(), "accepted {bad:?}");
         }
     }
 }
