@@ -472,7 +472,7 @@ fn fold_changes(reader: &mut impl BufRead, prefix: &[u8]) -> Result<HashMap<Vec<
         // Only files inside a directory (`dir/...`) count.
         if let Some(slash) = rest.iter().position(|&b| b == b'/')
             && slash > 0
-            && !touched.last().is_some_and(|last| last[..] == rest[..slash])
+            && touched.last().is_none_or(|last| last[..] != rest[..slash])
         {
             touched.push(rest[..slash].to_vec());
         }

@@ -1,10 +1,32 @@
-//! `modreg stats`: registry-wide statistics (SPEC §4, §8).
+//! `modreg stats`: registry-wide statistics (SPEC §4, §8). The git pass runs beside the registry
+//! load; `report::stats` builds the figures and `output::stats` lays out the table.
 
 use crate::Error;
-use crate::cli::StatsArgs;
+use crate::cli::{StatsArgs, StatsFormat};
 use crate::context::Context;
-use crate::output::Output;
+use crate::output::{self, Output};
+use crate::report::{changes, stats};
 
-pub fn run(_ctx: &Context, _args: &StatsArgs) -> Result<Output, Error> {
-    Err(Error::Other("not built yet".to_owned()))
+pub fn run(ctx: &Context, args: &StatsArgs) -> Result<Output, Error> {
+    let root = ctx.locate()?.root;
+    let (reg, git) = changes::alongside(&ctx.cwd, &root, &[], || ctx.registry());
+    let reg = reg?;
+    let mut notes = Vec::new();
+    let changes = git.unwrap_or_else(|e| {
+        notes.push(changes::left_out_note(&e));
+        None
+    });
+    let report = stats::build(reg, ctx.now, changes.as_ref());
+    let stdout = match args.format {
+        StatsFormat::Table => output::stats::render_table(&report, ctx.color_stdout),
+        StatsFormat::Json => output::json(&report),
+    };
+    let mut out = Output::data(stdout);
+    notes.extend(output::broken_note(&reg.broken));
+    if !ctx.quiet {
+        for note in notes {
+            out = out.note(note);
+        }
+    }
+    Ok(out)
 }

@@ -3,6 +3,7 @@
 //! topological order live here so `validate`, `graph`, `deps`, `stats` and `context` agree.
 
 pub mod cycles;
+pub mod dependents;
 pub mod deps;
 pub mod reach;
 pub mod view;

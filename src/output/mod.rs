@@ -14,6 +14,7 @@ pub mod list;
 pub mod mermaid;
 pub mod sarif;
 pub mod show;
+pub mod stats;
 pub mod style;
 pub mod table;
 pub mod yaml;
