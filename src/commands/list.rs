@@ -5,11 +5,25 @@ use crate::Error;
 use crate::cli::{ListArgs, ListFormat};
 use crate::context::Context;
 use crate::output::{self, Output};
+use crate::report::changes;
 use crate::report::list::{self, ListFilter};
 
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<Output, Error> {
-    let reg = ctx.registry()?;
-    let rows = list::rows(reg, &filter(args), ctx.now);
+    // The data formats carry each module's last change from git; the table and CSV stay as
+    // they were, and run no git at all.
+    let mut notes = Vec::new();
+    let (reg, changes) = if matches!(args.format, ListFormat::Json | ListFormat::Yaml) {
+        let root = ctx.locate()?.root;
+        let (reg, git) = changes::alongside(&ctx.cwd, &root, &[], || ctx.registry());
+        let changes = git.unwrap_or_else(|e| {
+            notes.push(changes::left_out_note(&e));
+            None
+        });
+        (reg?, changes)
+    } else {
+        (ctx.registry()?, None)
+    };
+    let rows = list::rows(reg, &filter(args), ctx.now, changes.as_ref());
     let stdout = match args.format {
         ListFormat::Table => output::list::render_table(&rows),
         ListFormat::Json => output::json(&rows),
@@ -17,10 +31,11 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<Output, Error> {
         ListFormat::Csv => output::list::render_csv(&rows)?,
     };
     let mut out = Output::data(stdout);
-    if let Some(note) = output::broken_note(&reg.broken)
-        && !ctx.quiet
-    {
-        out = out.note(note);
+    notes.extend(output::broken_note(&reg.broken));
+    if !ctx.quiet {
+        for note in notes {
+            out = out.note(note);
+        }
     }
     Ok(out)
 }

@@ -7,11 +7,37 @@ use crate::cli::{ShowArgs, ShowFormat};
 use crate::context::Context;
 use crate::output::{self, Output};
 use crate::registry::discover;
-use crate::report::show;
+use crate::report::{changes, show};
 
 pub fn run(ctx: &Context, args: &ShowArgs) -> Result<Output, Error> {
-    let reg = ctx.registry()?;
+    // The git pass walks only the directory named like the module (where it lives unless
+    // `validate` says otherwise), beside the load.
+    let root = ctx.locate()?.root;
+    let (reg, git) = changes::alongside(&ctx.cwd, &root, &[args.id.as_str()], || ctx.registry());
+    let reg = reg?;
     let mut report = show::build(reg, &args.id, ctx.now)?;
+    let mut notes = Vec::new();
+    report.git = match git {
+        Ok(None) => None,
+        Ok(Some(found)) => {
+            let module = &reg.modules[reg.require(&args.id)?];
+            match changes::figures_of(&found, module, &[args.id.as_str()]) {
+                Some(figures) => Some(figures),
+                // Its directory is named otherwise: walk that one.
+                None => match changes::read(&ctx.cwd, &root, &[module.dir_name.as_str()]) {
+                    Ok(again) => again.map(|c| c.of(module)),
+                    Err(e) => {
+                        notes.push(changes::left_out_note(&e));
+                        None
+                    }
+                },
+            }
+        }
+        Err(e) => {
+            notes.push(changes::left_out_note(&e));
+            None
+        }
+    };
     // Paths in their shortest form from the current directory (SPEC §8): `docs/usage.md` from
     // inside the module, not `../crm/docs/usage.md`.
     let shortest = |p: &str| discover::shortest(Path::new(p), &ctx.cwd).display().to_string();
@@ -24,5 +50,11 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<Output, Error> {
         ShowFormat::Yaml => output::yaml::render(&report),
         ShowFormat::Text => output::show::render_text(&report, ctx.color_stdout),
     };
-    Ok(Output::data(stdout))
+    let mut out = Output::data(stdout);
+    if !ctx.quiet {
+        for note in notes {
+            out = out.note(note);
+        }
+    }
+    Ok(out)
 }

@@ -55,6 +55,15 @@ pub fn render_text(r: &ShowReport<'_>, color: bool) -> String {
         pairs.push(("link", format!("{} <{}>", l.title, l.url)));
     }
     pairs.push(("manifest", r.path.clone()));
+    if let Some(git) = &r.git {
+        let changed = match &git.last_changed {
+            Some(date) => {
+                format!("{date} ({} commit{})", git.commits, if git.commits == 1 { "" } else { "s" })
+            }
+            None => "not committed yet".to_owned(),
+        };
+        pairs.push(("last change", changed));
+    }
     for (k, v) in pairs {
         kv.row([k.to_owned(), v]);
     }

@@ -5,6 +5,7 @@ use serde::Serialize;
 use crate::health::{self, HealthState};
 use crate::model::{Metadata, ModuleType, Status};
 use crate::registry::Registry;
+use crate::report::changes::{Changes, GitFigures};
 
 /// Which modules to list. Each empty field keeps every module.
 #[derive(Debug, Clone, Default)]
@@ -42,6 +43,10 @@ pub struct Row {
     pub relationships: RelCounts,
     pub health: HealthState,
     pub unhealthy: bool,
+    /// `last_changed` and `commits` from git (see [`crate::report::changes`]); absent outside a
+    /// git work tree and when the format does not show them.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub git: Option<GitFigures>,
 }
 
 #[derive(Debug, Serialize)]
@@ -50,8 +55,14 @@ pub struct RelCounts {
     pub incoming: usize,
 }
 
-/// The rows of the modules `filter` keeps, in id order; health is judged as of `now`.
-pub fn rows(reg: &Registry, filter: &ListFilter, now: jiff::Timestamp) -> Vec<Row> {
+/// The rows of the modules `filter` keeps, in id order; health is judged as of `now`; git
+/// figures when `changes` has them.
+pub fn rows(
+    reg: &Registry,
+    filter: &ListFilter,
+    now: jiff::Timestamp,
+    changes: Option<&Changes>,
+) -> Vec<Row> {
     let settings = &reg.location.settings.health;
     reg.modules
         .iter()
@@ -76,6 +87,7 @@ pub fn rows(reg: &Registry, filter: &ListFilter, now: jiff::Timestamp) -> Vec<Ro
                 },
                 health: h.state,
                 unhealthy: h.unhealthy,
+                git: changes.map(|c| c.of(m)),
             }
         })
         .collect()

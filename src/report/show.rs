@@ -7,6 +7,7 @@ use crate::Error;
 use crate::health::{self, HealthSummary};
 use crate::model::{Capabilities, Config, Health, Metadata, Relationship};
 use crate::registry::Registry;
+use crate::report::changes::GitFigures;
 
 /// Everything about one module (SPEC §8 `show ID --format json`).
 #[derive(Debug, Serialize)]
@@ -19,6 +20,10 @@ pub struct ShowReport<'a> {
     pub docs: DocsReport,
     pub relationships: Relationships<'a>,
     pub health: Option<HealthReport<'a>>,
+    /// The last change of the module's directory and how many commits touched it; absent
+    /// outside a git work tree.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub git: Option<GitFigures>,
 }
 
 #[derive(Debug, Serialize)]
@@ -148,5 +153,6 @@ pub fn build<'a>(reg: &'a Registry, id: &str, now: jiff::Timestamp) -> Result<Sh
         },
         relationships: Relationships { outgoing, incoming },
         health,
+        git: None,
     })
 }
