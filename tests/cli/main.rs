@@ -22,6 +22,7 @@ mod record;
 mod schema;
 mod show;
 mod sources;
+mod stats;
 mod util;
 mod validate;
 mod yaml_front;
