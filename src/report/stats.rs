@@ -25,7 +25,6 @@ pub struct StatsReport {
     /// Modules counted (every module whose manifest loads).
     pub modules: usize,
     pub by_status: Ordered<&'static str, usize>,
-    #[serde(rename = "by_type")]
     pub by_type: Ordered<&'static str, usize>,
     /// Declared relationships by type, whether or not the target exists.
     pub relationships: Ordered<&'static str, usize>,
