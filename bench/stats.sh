@@ -108,7 +108,8 @@ with open(sys.argv[1], "r+b") as f:
     f.seek(end)
     f.write(b"!" if data[end:end + 1] == b"." else b".")
 EOF
-first="$(cd "$reg" && ls | head -1)"
+modules_sorted=("$reg"/*)
+first="$(basename "${modules_sorted[0]}")"
 hyperfine -N --warmup 1 --runs "$runs" --export-json "$tmp/1.json" \
     "$modreg --registry $reg stats" \
     "$modreg --registry $reg validate" \

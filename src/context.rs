@@ -92,15 +92,20 @@ impl Context {
     /// A loader for the working tree, with the parse cache unless it is turned off.
     pub fn loader(&self) -> Result<Loader, Error> {
         let location = self.locate()?;
-        let cache_dir = (!self.no_cache).then(|| {
+        let cache_dir = self.cache_dir_for(&location);
+        Loader::new(location, Source::WorkTree, cache_dir)
+    }
+
+    /// The cache directory of the registry at `location`; `None` when caching is turned off.
+    pub fn cache_dir_for(&self, location: &registry::Location) -> Option<PathBuf> {
+        (!self.no_cache).then(|| {
             cache::dir_for(
                 self.cache_dir.clone(),
                 location.settings_file.as_deref(),
                 location.settings.cache_dir.as_deref(),
                 &location.root,
             )
-        });
-        Loader::new(location, Source::WorkTree, cache_dir)
+        })
     }
 
     /// The registry of the working tree, loaded on first use.

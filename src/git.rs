@@ -332,18 +332,29 @@ impl Repo {
         parse_file_versions(&stdout, path)
     }
     /// For every directory directly under `parent` (relative to the toplevel; empty for the
-    /// toplevel itself), the commits from HEAD that touched a file anywhere inside it: how many,
-    /// and the newest. Keys are the directory names. `only` (names of directories under
-    /// `parent`) limits the walk to those directories; empty for all of them. ONE
-    /// `git log --name-only`, streamed and folded, however many directories and commits there
-    /// are. A commit counts once per directory; merge commits are not counted (their changes
-    /// are, at the commits that made them); a rename counts for both directories. Files
-    /// directly in `parent` belong to no directory. Empty in a repository without commits.
+    /// toplevel itself), the commits that touched a file anywhere inside it: how many, and the
+    /// newest. Keys are the directory names. ONE `git log --name-only`, streamed and folded,
+    /// however many directories and commits there are.
+    ///
+    /// The commits are those reachable from `range.head` (HEAD when `None`), except those
+    /// reachable from `range.since`: every one, without history simplification, so that the
+    /// changes since an ancestor add up with the changes up to it. `only` (names of directories
+    /// under `parent`) limits the walk to those directories; empty for all of them. A commit
+    /// counts once per directory; merge commits are not counted (their changes are, at the
+    /// commits that made them); a rename counts for both directories; the newest is the one
+    /// with the latest committer date. Files directly in `parent` belong to no directory. Empty
+    /// in a repository without commits.
     pub fn changes_by_dir(
         &self,
         parent: &Path,
         only: &[&Path],
+        range: Range<'_>,
     ) -> Result<BTreeMap<PathBuf, DirChanges>, GitError> {
+        for id in [range.head, range.since].into_iter().flatten() {
+            if id.is_empty() || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(GitError::new(format!("`{id}` is not a commit id")));
+            }
+        }
         let mut cmd = git(&self.toplevel);
         // The configuration must not change what is listed (`log.follow`, `diff.renames`) or
         // printed (`log.showSignature`, colour); `-z` keeps paths verbatim. Each commit starts
@@ -351,6 +362,7 @@ impl Repo {
         // ending in NUL.
         cmd.args([
             "log",
+            "--full-history",
             "--no-follow",
             "--no-merges",
             "--no-renames",
@@ -359,8 +371,13 @@ impl Repo {
             "--name-only",
             "-z",
             "--format=%x01%H%x00%ct%x00%cI",
-            "--",
+            "--end-of-options",
         ]);
+        cmd.arg(range.head.unwrap_or("HEAD"));
+        if let Some(since) = range.since {
+            cmd.arg(format!("^{since}"));
+        }
+        cmd.arg("--");
         if only.is_empty() {
             if !parent.as_os_str().is_empty() {
                 cmd.arg(parent);
@@ -417,6 +434,32 @@ impl Repo {
         }
         Ok(out)
     }
+
+    /// Whether commit `ancestor` is `descendant` or one of its ancestors (both commit ids).
+    /// An id git does not know is an error.
+    pub fn is_ancestor(&self, ancestor: &str, descendant: &str) -> Result<bool, GitError> {
+        for id in [ancestor, descendant] {
+            if id.is_empty() || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(GitError::new(format!("`{id}` is not a commit id")));
+            }
+        }
+        let mut cmd = git(&self.toplevel);
+        cmd.args(["merge-base", "--is-ancestor", "--end-of-options", ancestor, descendant]);
+        let output = cmd.output().map_err(|e| spawn_error("merge-base", &e))?;
+        match output.status.code() {
+            Some(0) => Ok(true),
+            Some(1) => Ok(false),
+            _ => Err(failure("merge-base", &output)),
+        }
+    }
+}
+
+/// Which commits [`Repo::changes_by_dir`] walks: those reachable from `head` (HEAD when
+/// `None`) and not from `since`. Both are full commit ids.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Range<'a> {
+    pub head: Option<&'a str>,
+    pub since: Option<&'a str>,
 }
 
 /// What [`Repo::changes_by_dir`] knows of one directory.
@@ -424,8 +467,8 @@ impl Repo {
 pub struct DirChanges {
     /// Commits that touched a file in it.
     pub commits: usize,
-    /// The committer date of the newest of them (the first `git log` lists), in RFC 3339 with
-    /// the committer's offset, as git prints it (`%cI`).
+    /// The committer date of the newest of them, in RFC 3339 with the committer's offset, as
+    /// git prints it (`%cI`).
     pub last_changed: String,
     /// The same instant in seconds since the epoch, for ordering across offsets.
     pub last_changed_unix: i64,
@@ -492,8 +535,8 @@ fn next_field(reader: &mut impl BufRead, token: &mut Vec<u8>) -> Result<bool, Gi
     Ok(n > 0)
 }
 
-/// Count one commit (`commit`: its unix time and date) for each directory it touched; log order
-/// is newest first, so the first commit counted for a directory is its last change.
+/// Count one commit (`commit`: its unix time and date) for each directory it touched, keeping
+/// the latest date (on a tie, the first seen: log order is newest first).
 fn count_commit(
     dirs: &mut HashMap<Vec<u8>, DirChanges>,
     commit: Option<&(i64, String)>,
@@ -508,6 +551,10 @@ fn count_commit(
                 last_changed: date.clone(),
                 last_changed_unix: *unix,
             });
+            if *unix > entry.last_changed_unix {
+                entry.last_changed.clone_from(date);
+                entry.last_changed_unix = *unix;
+            }
             entry.commits += 1;
         }
     }
@@ -1292,7 +1339,10 @@ mod tests {
     fn changes_by_dir_counts_commits_per_directory_in_one_pass() {
         let f = Fixture::new();
         let repo = f.repo();
-        assert!(repo.changes_by_dir(Path::new("registry"), &[]).unwrap().is_empty(), "no commits yet");
+        assert!(
+            repo.changes_by_dir(Path::new("registry"), &[], Range::default()).unwrap().is_empty(),
+            "no commits yet"
+        );
 
         f.write("registry/a/module.yaml", "a\n");
         f.write("registry/b/module.yaml", "b\n");
@@ -1313,7 +1363,7 @@ mod tests {
         f.write("registry/with space é/module.yaml", "odd\n");
         f.commit_at("odd name", "2024-05-01T00:00:00Z");
 
-        let all = repo.changes_by_dir(Path::new("registry"), &[]).unwrap();
+        let all = repo.changes_by_dir(Path::new("registry"), &[], Range::default()).unwrap();
         let expected: BTreeMap<PathBuf, DirChanges> = [
             ("a", changes(2, "2024-02-01T08:30:00-05:00", 1_706_794_200)),
             ("b", changes(2, "2024-04-01T12:00:00Z", 1_711_972_800)),
@@ -1325,21 +1375,26 @@ mod tests {
         .collect();
         assert_eq!(all, expected);
         // A trailing slash names the same directory.
-        assert_eq!(repo.changes_by_dir(Path::new("registry/"), &[]).unwrap(), expected);
+        assert_eq!(repo.changes_by_dir(Path::new("registry/"), &[], Range::default()).unwrap(), expected);
 
         // Limited to some directories: only those.
-        let only = repo.changes_by_dir(Path::new("registry"), &[Path::new("a"), Path::new("nope")]).unwrap();
+        let only = repo
+            .changes_by_dir(Path::new("registry"), &[Path::new("a"), Path::new("nope")], Range::default())
+            .unwrap();
         assert_eq!(only.keys().collect::<Vec<_>>(), [Path::new("a")]);
         assert_eq!(only[Path::new("a")], expected[Path::new("a")]);
 
         // The toplevel as the parent: its directories, files at the top belong to none.
-        let top = repo.changes_by_dir(Path::new(""), &[]).unwrap();
+        let top = repo.changes_by_dir(Path::new(""), &[], Range::default()).unwrap();
         let dirs: Vec<&Path> = top.keys().map(PathBuf::as_path).collect();
         assert_eq!(dirs, [Path::new("outside"), Path::new("registry"), Path::new("registry-not")]);
         assert_eq!(top[Path::new("registry")].commits, 4);
 
-        assert!(repo.changes_by_dir(Path::new("nowhere"), &[]).unwrap().is_empty());
-        assert!(repo.changes_by_dir(Path::new("regis*"), &[]).unwrap().is_empty(), "paths are literal");
+        assert!(repo.changes_by_dir(Path::new("nowhere"), &[], Range::default()).unwrap().is_empty());
+        assert!(
+            repo.changes_by_dir(Path::new("regis*"), &[], Range::default()).unwrap().is_empty(),
+            "paths are literal"
+        );
     }
 
     #[test]
@@ -1355,9 +1410,53 @@ mod tests {
         f.commit_at("a on main", "2024-01-03T00:00:00Z");
         f.git_at(&["merge", "-q", "--no-edit", "side"], "2024-01-04T00:00:00Z");
         let repo = f.repo();
-        let all = repo.changes_by_dir(Path::new("registry"), &[]).unwrap();
+        let all = repo.changes_by_dir(Path::new("registry"), &[], Range::default()).unwrap();
         assert_eq!(all[Path::new("a")], changes(2, "2024-01-03T00:00:00Z", 1_704_240_000));
         assert_eq!(all[Path::new("b")], changes(1, "2024-01-02T00:00:00Z", 1_704_153_600));
+    }
+
+    #[test]
+    fn changes_since_an_ancestor_add_up_to_the_whole_history() {
+        let f = Fixture::new();
+        f.write("registry/a/module.yaml", "a\n");
+        let first = f.commit_at("a", "2024-01-01T00:00:00Z");
+        f.write("registry/b/module.yaml", "b\n");
+        let second = f.commit_at("b", "2024-01-02T00:00:00Z");
+        // Committed later, but dated earlier (a rebased commit keeps such dates): the newest
+        // change of a is still January 3rd.
+        f.write("registry/a/module.yaml", "a2\n");
+        f.commit_at("a again", "2024-01-03T00:00:00Z");
+        f.write("registry/a/module.yaml", "a3\n");
+        let head = f.commit_at("a, dated in the past", "2023-06-01T00:00:00Z");
+        let repo = f.repo();
+        let registry = Path::new("registry");
+
+        let all = repo.changes_by_dir(registry, &[], Range::default()).unwrap();
+        assert_eq!(all[Path::new("a")], changes(3, "2024-01-03T00:00:00Z", 1_704_240_000));
+        let pinned = repo.changes_by_dir(registry, &[], Range { head: Some(&head), since: None }).unwrap();
+        assert_eq!(pinned, all);
+        let upto = repo.changes_by_dir(registry, &[], Range { head: Some(&second), since: None }).unwrap();
+        assert_eq!(upto[Path::new("a")], changes(1, "2024-01-01T00:00:00Z", 1_704_067_200));
+        assert_eq!(upto[Path::new("b")].commits, 1);
+        let since =
+            repo.changes_by_dir(registry, &[], Range { head: Some(&head), since: Some(&second) }).unwrap();
+        assert_eq!(since.keys().collect::<Vec<_>>(), [Path::new("a")]);
+        assert_eq!(since[Path::new("a")].commits, 2);
+        assert!(
+            repo.changes_by_dir(registry, &[], Range { head: Some(&head), since: Some(&head) })
+                .unwrap()
+                .is_empty()
+        );
+
+        assert!(repo.is_ancestor(&first, &head).unwrap());
+        assert!(repo.is_ancestor(&head, &head).unwrap());
+        assert!(!repo.is_ancestor(&head, &first).unwrap());
+        let unknown = "0123456789abcdef0123456789abcdef01234567";
+        assert!(repo.is_ancestor(unknown, &head).is_err());
+        assert!(repo.is_ancestor("HEAD", &head).is_err(), "ids only");
+        let bad = Range { head: Some("--output=x"), since: None };
+        assert!(repo.changes_by_dir(registry, &[], bad).is_err());
+        assert!(!f.root.join("x").exists());
     }
 
     #[test]

@@ -13,8 +13,10 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<Output, Error> {
     // they were, and run no git at all.
     let mut notes = Vec::new();
     let (reg, changes) = if matches!(args.format, ListFormat::Json | ListFormat::Yaml) {
-        let root = ctx.locate()?.root;
-        let (reg, git) = changes::alongside(&ctx.cwd, &root, &[], || ctx.registry());
+        let location = ctx.locate()?;
+        let cache = ctx.cache_dir_for(&location);
+        let (reg, git) =
+            changes::alongside(&ctx.cwd, &location.root, &[], cache.as_deref(), || ctx.registry());
         let changes = git.unwrap_or_else(|e| {
             notes.push(changes::left_out_note(&e));
             None

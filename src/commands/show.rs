@@ -12,8 +12,10 @@ use crate::report::{changes, show};
 pub fn run(ctx: &Context, args: &ShowArgs) -> Result<Output, Error> {
     // The git pass walks only the directory named like the module (where it lives unless
     // `validate` says otherwise), beside the load.
-    let root = ctx.locate()?.root;
-    let (reg, git) = changes::alongside(&ctx.cwd, &root, &[args.id.as_str()], || ctx.registry());
+    let location = ctx.locate()?;
+    let (root, cache) = (&location.root, ctx.cache_dir_for(&location));
+    let (reg, git) =
+        changes::alongside(&ctx.cwd, root, &[args.id.as_str()], cache.as_deref(), || ctx.registry());
     let reg = reg?;
     let mut report = show::build(reg, &args.id, ctx.now)?;
     let mut notes = Vec::new();
@@ -24,7 +26,7 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<Output, Error> {
             match changes::figures_of(&found, module, &[args.id.as_str()]) {
                 Some(figures) => Some(figures),
                 // Its directory is named otherwise: walk that one.
-                None => match changes::read(&ctx.cwd, &root, &[module.dir_name.as_str()]) {
+                None => match changes::read(&ctx.cwd, root, &[module.dir_name.as_str()], cache.as_deref()) {
                     Ok(again) => again.map(|c| c.of(module)),
                     Err(e) => {
                         notes.push(changes::left_out_note(&e));

@@ -8,8 +8,9 @@ use crate::output::{self, Output};
 use crate::report::{changes, stats};
 
 pub fn run(ctx: &Context, args: &StatsArgs) -> Result<Output, Error> {
-    let root = ctx.locate()?.root;
-    let (reg, git) = changes::alongside(&ctx.cwd, &root, &[], || ctx.registry());
+    let location = ctx.locate()?;
+    let cache = ctx.cache_dir_for(&location);
+    let (reg, git) = changes::alongside(&ctx.cwd, &location.root, &[], cache.as_deref(), || ctx.registry());
     let reg = reg?;
     let mut notes = Vec::new();
     let changes = git.unwrap_or_else(|e| {

@@ -583,7 +583,7 @@ fn now_ns() -> i64 {
 
 /// `.gitignore` (`*`) and `CACHEDIR.TAG` (https://bford.info/cachedir/), so the cache is never
 /// committed or backed up. Written once; failures are ignored with the rest of the cache.
-fn mark_cache_dir(dir: &Path) {
+pub(crate) fn mark_cache_dir(dir: &Path) {
     let gitignore = dir.join(".gitignore");
     if !gitignore.exists() {
         let _ =

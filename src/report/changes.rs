@@ -1,16 +1,19 @@
 //! Per module, the newest commit that touched its directory and how many did, for `stats`,
 //! `show` and `list --format json`: one `git log` pass over the registry directory
-//! ([`Repo::changes_by_dir`]), run beside the registry load so the two overlap. Outside a git
-//! work tree there are no figures at all (`None`), rather than zeros that would read as
-//! "never changed".
+//! ([`Repo::changes_by_dir`]), run beside the registry load so the two overlap, and kept in the
+//! parse cache's directory for the commit it was computed at, so that the next run at the same
+//! HEAD walks nothing and one after new commits walks only those. Outside a git work tree there
+//! are no figures at all (`None`), rather than zeros that would read as "never changed".
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::git::{DirChanges, GitError, Repo};
+use crate::fsutil::{self, Existing};
+use crate::git::{DirChanges, GitError, Range, Repo};
 use crate::registry::Module;
+use crate::registry::cache::{fnv, mark_cache_dir};
 
 /// What git says about one module directory. A module that no commit touched yet (new, not
 /// committed) has `commits: 0` and no date.
@@ -59,7 +62,17 @@ impl Changes {
 /// The changes of the module directories under the registry directory `root` (as the user named
 /// it: relative to `cwd`, or absolute), for all of them or only those named in `only`.
 /// `Ok(None)` when the registry is not inside a git work tree (or git is not installed).
-pub fn read(cwd: &Path, root: &Path, only: &[&str]) -> Result<Option<Changes>, GitError> {
+///
+/// With a `cache` directory (the parse cache's), the figures of the whole registry are kept
+/// there for the commit they were computed at: at the same HEAD they are reused, and after new
+/// commits on top of it only those are walked and added. A walk limited by `only` (`show`) reads
+/// the cache but never writes it. A missing, damaged or foreign cache is ignored and rewritten.
+pub fn read(
+    cwd: &Path,
+    root: &Path,
+    only: &[&str],
+    cache: Option<&Path>,
+) -> Result<Option<Changes>, GitError> {
     let abs = if root.is_absolute() { root.to_path_buf() } else { cwd.join(root) };
     let Some(repo) = Repo::discover(&abs)? else {
         return Ok(None);
@@ -68,8 +81,116 @@ pub fn read(cwd: &Path, root: &Path, only: &[&str]) -> Result<Option<Changes>, G
     let Some(prefix) = repo.relative(&abs) else {
         return Ok(None);
     };
-    let only: Vec<&Path> = only.iter().map(Path::new).collect();
-    Ok(Some(Changes { by_dir: repo.changes_by_dir(&prefix, &only)? }))
+    let only_paths: Vec<&Path> = only.iter().map(Path::new).collect();
+    let walk = |range: Range<'_>| repo.changes_by_dir(&prefix, &only_paths, range);
+    let (Some(dir), Ok(head)) = (cache, repo.resolve("HEAD")) else {
+        // No cache, or no commit yet (the walk then finds nothing).
+        return Ok(Some(Changes { by_dir: walk(Range::default())? }));
+    };
+    let file = dir.join(format!(
+        "git-{:016x}.bin",
+        fnv(&[repo.toplevel().as_os_str().as_encoded_bytes(), prefix.as_os_str().as_encoded_bytes()])
+    ));
+    let stored = Stored::load(&file).filter(|s| s.toplevel == repo.toplevel() && s.prefix == prefix);
+    let head_range = Range { head: Some(&head), since: None };
+    let mut by_dir = match stored {
+        Some(s) if s.head == head => s.by_dir,
+        // A limited walk is cheap enough on its own, and nothing to store.
+        _ if !only.is_empty() => walk(head_range)?,
+        Some(s) if repo.is_ancestor(&s.head, &head).unwrap_or(false) => {
+            let mut by_dir = s.by_dir;
+            for (d, new) in walk(Range { head: Some(&head), since: Some(&s.head) })? {
+                match by_dir.get_mut(&d) {
+                    Some(old) => {
+                        old.commits += new.commits;
+                        if new.last_changed_unix >= old.last_changed_unix {
+                            old.last_changed = new.last_changed;
+                            old.last_changed_unix = new.last_changed_unix;
+                        }
+                    }
+                    None => {
+                        by_dir.insert(d, new);
+                    }
+                }
+            }
+            Stored::save(&file, repo.toplevel(), &prefix, &head, &by_dir);
+            by_dir
+        }
+        _ => {
+            let by_dir = walk(head_range)?;
+            Stored::save(&file, repo.toplevel(), &prefix, &head, &by_dir);
+            by_dir
+        }
+    };
+    if !only.is_empty() {
+        by_dir.retain(|d, _| only_paths.contains(&d.as_path()));
+    }
+    Ok(Some(Changes { by_dir }))
+}
+
+/// The cache file: the figures of every directory of one registry at one commit.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Stored {
+    version: String,
+    toplevel: PathBuf,
+    prefix: PathBuf,
+    head: String,
+    /// (directory, commits, last changed, its unix time)
+    dirs: Vec<(PathBuf, usize, String, i64)>,
+}
+
+/// What a cache file starts with, so that nothing else is taken for one.
+const MAGIC: &[u8] = b"modreg-git-changes\n";
+
+/// A view of [`Stored`] ready to use.
+struct Loaded {
+    toplevel: PathBuf,
+    prefix: PathBuf,
+    head: String,
+    by_dir: BTreeMap<PathBuf, DirChanges>,
+}
+
+impl Stored {
+    fn load(file: &Path) -> Option<Loaded> {
+        let bytes = std::fs::read(file).ok()?;
+        let s: Stored = rmp_serde::from_slice(bytes.strip_prefix(MAGIC)?).ok()?;
+        if s.version != env!("CARGO_PKG_VERSION") {
+            return None;
+        }
+        let by_dir = s
+            .dirs
+            .into_iter()
+            .map(|(d, commits, last_changed, last_changed_unix)| {
+                (d, DirChanges { commits, last_changed, last_changed_unix })
+            })
+            .collect();
+        Some(Loaded { toplevel: s.toplevel, prefix: s.prefix, head: s.head, by_dir })
+    }
+
+    /// Write the cache atomically; any failure (a read-only checkout) leaves it as it was.
+    fn save(file: &Path, toplevel: &Path, prefix: &Path, head: &str, by_dir: &BTreeMap<PathBuf, DirChanges>) {
+        let stored = Stored {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            toplevel: toplevel.to_path_buf(),
+            prefix: prefix.to_path_buf(),
+            head: head.to_owned(),
+            dirs: by_dir
+                .iter()
+                .map(|(d, c)| (d.clone(), c.commits, c.last_changed.clone(), c.last_changed_unix))
+                .collect(),
+        };
+        let Ok(body) = rmp_serde::to_vec(&stored) else {
+            return;
+        };
+        let Some(dir) = file.parent() else {
+            return;
+        };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        mark_cache_dir(dir);
+        let _ = fsutil::write_atomic(file, &[MAGIC, &body].concat(), Existing::Replace);
+    }
 }
 
 /// Run `load` while the git pass of [`read`] runs on another thread: the load is mostly parsing
@@ -78,10 +199,11 @@ pub fn alongside<T>(
     cwd: &Path,
     root: &Path,
     only: &[&str],
+    cache: Option<&Path>,
     load: impl FnOnce() -> T,
 ) -> (T, Result<Option<Changes>, GitError>) {
     std::thread::scope(|scope| {
-        let git = scope.spawn(|| read(cwd, root, only));
+        let git = scope.spawn(|| read(cwd, root, only, cache));
         let loaded = load();
         let changes =
             git.join().unwrap_or_else(|_| Err(GitError { message: "the git pass panicked".to_owned() }));

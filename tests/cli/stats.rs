@@ -443,3 +443,67 @@ fn a_repository_without_commits_has_figures_of_zero() {
     assert_eq!(st.git, Some([("aa".to_owned(), git(None, 0))].into_iter().collect()));
     assert!(s.run(&["stats"]).stdout.contains("no module committed yet\n  never committed: 1\n"));
 }
+
+/// The `git-*.bin` files in the project's cache directory.
+fn git_cache_files(s: &Scratch) -> Vec<std::path::PathBuf> {
+    let dir = s.path().join(".modreg-cache");
+    let mut files: Vec<_> =
+        std::fs::read_dir(dir).map(|r| r.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    files.retain(|p: &std::path::PathBuf| {
+        p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("git-") && n.ends_with(".bin"))
+    });
+    files
+}
+
+#[test]
+fn git_figures_are_cached_per_commit_and_stay_exact() {
+    let s = repository();
+    let crm = |st: &Stats| st.git.as_ref().expect("in git")["crm"].clone();
+    assert_eq!(crm(&stats(&s)), git(Some("2024-03-01T00:00:00Z"), 3));
+    assert_eq!(git_cache_files(&s).len(), 1, "kept for the next run");
+    // Same HEAD: the same answer, from the cache.
+    assert_eq!(crm(&stats(&s)), git(Some("2024-03-01T00:00:00Z"), 3));
+
+    // New commits on top: only they are walked, and added. (`fresh` is committed with the first.)
+    s.write("registry/crm/docs/usage.md", "# Usage\n");
+    commit(s.path(), "2024-04-01T00:00:00Z", "crm docs");
+    s.write("registry/fresh/docs/usage.md", "# Usage\n");
+    commit(s.path(), "2024-04-02T00:00:00Z", "fresh, at last");
+    let st = stats(&s);
+    assert_eq!(crm(&st), git(Some("2024-04-01T00:00:00Z"), 4));
+    assert_eq!(st.git.as_ref().expect("in git")["fresh"], git(Some("2024-04-02T00:00:00Z"), 2));
+    assert_eq!(st.git.as_ref().expect("in git")["auth"], git(Some("2024-02-15T12:30:00-05:00"), 2));
+    #[derive(Deserialize)]
+    struct Show {
+        git: Option<Git>,
+    }
+    let shown: Show = s.run(&["show", "crm", "--format", "json"]).json();
+    assert_eq!(shown.git, Some(git(Some("2024-04-01T00:00:00Z"), 4)));
+
+    // HEAD moved back (the cached commit is not an ancestor): the whole history again.
+    git_at(s.path(), "2024-05-01T00:00:00Z", &["reset", "-q", "--hard", "HEAD~3"]);
+    let st = stats(&s);
+    assert_eq!(crm(&st), git(Some("2024-02-01T09:00:00Z"), 2));
+    assert_eq!(st.git.as_ref().expect("in git")["auth"], git(Some("2024-02-15T12:30:00-05:00"), 2));
+    let shown: Show = s.run(&["show", "crm", "--format", "json"]).json();
+    assert_eq!(shown.git, Some(git(Some("2024-02-01T09:00:00Z"), 2)));
+
+    // A damaged cache is ignored and rewritten.
+    for file in git_cache_files(&s) {
+        std::fs::write(&file, b"modreg-git-changes\nnot msgpack").expect("damage");
+    }
+    assert_eq!(crm(&stats(&s)), git(Some("2024-02-01T09:00:00Z"), 2));
+    assert_eq!(crm(&stats(&s)), git(Some("2024-02-01T09:00:00Z"), 2));
+}
+
+#[test]
+fn no_cache_keeps_no_git_figures_either() {
+    let s = repository();
+    let r = s.run(&["--no-cache", "stats", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json::<Stats>().git.expect("in git")["crm"], git(Some("2024-03-01T00:00:00Z"), 3));
+    assert!(git_cache_files(&s).is_empty());
+    // show never writes it.
+    s.run(&["show", "crm"]);
+    assert!(git_cache_files(&s).is_empty());
+}
