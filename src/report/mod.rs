@@ -1,18 +1,15 @@
-//! The registry as `list` and `show` present it: rows filtered by metadata, one module's page
-//! with its inverse relationships and health; and what `health record` did with a snapshot
-//! ([`record`]). Each report is a `Serialize` struct (SPEC §8 fixes its JSON) that `output`
-//! renders in any `--format`.
 //! The registry as `list`, `show` and `stats` present it: rows filtered by metadata, one
-//! module's page with its inverse relationships and health, the registry in numbers, and the
-//! git figures all three show ([`changes`]). Each report is a `Serialize` struct (SPEC §8 fixes
-//! its JSON) that `output` renders in any `--format`.
+//! module's page with its inverse relationships and health, the registry in numbers, the git
+//! figures all three show ([`changes`]), a module's snapshots over time ([`history`]), and what
+//! `health record` did with a snapshot ([`record`]). Each report is a `Serialize` struct (SPEC
+//! §8 fixes its JSON) that `output` renders in any `--format`.
 //!
 //! It sits above `registry` and `health` because it needs both (a row carries the module's
 //! health summary, which `health` computes from a loaded module), and below `commands`, which
 //! only turn flags into the plain queries taken here.
 
-pub mod history;
 pub mod changes;
+pub mod history;
 pub mod list;
 pub mod record;
 pub mod show;
