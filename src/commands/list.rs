@@ -32,14 +32,8 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<Output, Error> {
         ListFormat::Yaml => output::yaml::render(&rows),
         ListFormat::Csv => output::list::render_csv(&rows)?,
     };
-    let mut out = Output::data(stdout);
     notes.extend(output::broken_note(&reg.broken));
-    if !ctx.quiet {
-        for note in notes {
-            out = out.note(note);
-        }
-    }
-    Ok(out)
+    Ok(Output::data(stdout).notes(notes, ctx.quiet))
 }
 
 fn filter(args: &ListArgs) -> ListFilter {

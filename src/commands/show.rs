@@ -52,11 +52,5 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<Output, Error> {
         ShowFormat::Yaml => output::yaml::render(&report),
         ShowFormat::Text => output::show::render_text(&report, ctx.color_stdout),
     };
-    let mut out = Output::data(stdout);
-    if !ctx.quiet {
-        for note in notes {
-            out = out.note(note);
-        }
-    }
-    Ok(out)
+    Ok(Output::data(stdout).notes(notes, ctx.quiet))
 }

@@ -22,12 +22,6 @@ pub fn run(ctx: &Context, args: &StatsArgs) -> Result<Output, Error> {
         StatsFormat::Table => output::stats::render_table(&report, ctx.color_stdout),
         StatsFormat::Json => output::json(&report),
     };
-    let mut out = Output::data(stdout);
     notes.extend(output::broken_note(&reg.broken));
-    if !ctx.quiet {
-        for note in notes {
-            out = out.note(note);
-        }
-    }
-    Ok(out)
+    Ok(Output::data(stdout).notes(notes, ctx.quiet))
 }

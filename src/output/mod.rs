@@ -51,6 +51,11 @@ impl Output {
         self
     }
 
+    /// Every note in turn, unless `quiet` (`-q`) silences them.
+    pub fn notes(self, notes: impl IntoIterator<Item = String>, quiet: bool) -> Self {
+        if quiet { self } else { notes.into_iter().fold(self, Output::note) }
+    }
+
     /// `error: message` on stderr, `error` in red when `color`; the message as [`Output::note`]
     /// shows it.
     pub fn error(mut self, color: bool, message: &str) -> Self {

@@ -8,36 +8,17 @@
 //! the diff.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::process::Command;
 
 use serde::Deserialize;
 
-use crate::util::{Run, Scratch, command};
-
-fn git(dir: &Path, args: &[&str], date: &str) -> String {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "monitor")
-        .env("GIT_AUTHOR_EMAIL", "monitor@example.com")
-        .env("GIT_COMMITTER_NAME", "monitor")
-        .env("GIT_COMMITTER_EMAIL", "monitor@example.com")
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).expect("UTF-8").trim().to_owned()
-}
+use crate::util::{Run, Scratch, command, git_at};
 
 /// Stage everything and commit at `date`; the commit id.
 fn commit(s: &Scratch, message: &str, date: &str) -> String {
-    git(s.path(), &["add", "-A"], date);
-    git(s.path(), &["commit", "-q", "-m", message], date);
-    git(s.path(), &["rev-parse", "HEAD"], date)
+    git_at(s.path(), date, &["add", "-A"]);
+    git_at(s.path(), date, &["commit", "-q", "-m", message]);
+    git_at(s.path(), date, &["rev-parse", "HEAD"])
 }
 
 const BILLING: &str = "registry/billing/health.yaml";
@@ -90,7 +71,7 @@ impl History {
 
 fn history() -> History {
     let s = Scratch::shipped();
-    git(s.path(), &["init", "-q", "-b", "main"], "2026-11-01T00:00:00Z");
+    git_at(s.path(), "2026-11-01T00:00:00Z", &["init", "-q", "-b", "main"]);
     let mut commits = Vec::new();
     s.write(BILLING, snapshot("2026-11-01T00:00:00Z", "healthy", 40000, 38000, 0.002, 180, 0));
     commits.push(("v1", commit(&s, "the registry", "2026-11-01T00:05:00Z")));
@@ -436,7 +417,7 @@ fn a_removed_module_keeps_its_history() {
 #[test]
 fn many_data_models_share_one_records_column() {
     let s = Scratch::shipped();
-    git(s.path(), &["init", "-q", "-b", "main"], "2026-11-01T00:00:00Z");
+    git_at(s.path(), "2026-11-01T00:00:00Z", &["init", "-q", "-b", "main"]);
     let records = |n: u64| {
         ["Activity", "Company", "Contact", "Deal", "Pipeline"]
             .iter()

@@ -4,34 +4,18 @@
 //! the bytes in memory — not whatever is on disk under a similar name.
 
 use std::path::Path;
-use std::process::Command;
 use std::sync::Arc;
 
 use modreg::diag::Diagnostic;
 use modreg::output::diagnostics::human;
 use modreg::registry::{Candidate, GitTree, Loader, Source, discover};
 
-use crate::util::{Scratch, manifest};
+use crate::util::{Scratch, git, manifest};
 
 fn load(root: &Path, source: Source) -> modreg::registry::Registry {
     let cwd = std::env::current_dir().expect("cwd");
     let location = discover(Some(root), &cwd).expect("location");
     Loader::new(location, source, None).expect("loader").load().expect("load")
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 fn by_code<'a>(diags: &'a [Diagnostic], code: &str) -> Vec<&'a Diagnostic> {

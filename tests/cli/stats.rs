@@ -5,11 +5,10 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use serde::Deserialize;
 
-use crate::util::{Scratch, manifest};
+use crate::util::{Scratch, git_at, manifest};
 
 /// `stats --format json` (SPEC §8 and the keys this command adds).
 #[derive(Debug, Deserialize)]
@@ -288,24 +287,6 @@ fn a_manifest_that_does_not_load_is_left_out_and_named() {
 }
 
 // --- git figures ---------------------------------------------------------------------------
-
-/// git in `dir` with no user or system configuration, committing as `t` at `date`.
-fn git_at(dir: &Path, date: &str, args: &[&str]) {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
 
 fn commit(dir: &Path, date: &str, message: &str) {
     git_at(dir, date, &["add", "-A"]);
