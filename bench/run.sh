@@ -103,18 +103,8 @@ if [ -n "$need_peers" ]; then
   fi
 fi
 
-# Toggle the last character of one manifest's metadata description between '.' and '!', in
-# place: same length, new mtime. hyperfine runs it before each run of the one-edit row.
-toggle=$BENCH_DIR/toggle-description.py
-cat >"$toggle" <<'EOF'
-import sys
-with open(sys.argv[1], "r+b") as f:
-    data = f.read()
-    start = data.index(b"\n  description: ")
-    end = data.index(b"\n", start + 1) - 1
-    f.seek(end)
-    f.write(b"!" if data[end:end + 1] == b"." else b".")
-EOF
+# Toggles one manifest's description (same length, new mtime) before each one-edit run.
+toggle=$root/bench/toggle-description.py
 
 argv=() # one command, split by eval from a cmds entry
 q() { printf '%q ' "$@"; } # one command line for hyperfine -N and for eval below

@@ -99,15 +99,6 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 # The second pair edits one manifest before every run (same length, new mtime), so neither
 # command can answer from its cache alone: validate re-parses that file and re-runs the checks.
-cat >"$tmp/toggle.py" <<'EOF'
-import sys
-with open(sys.argv[1], "r+b") as f:
-    data = f.read()
-    start = data.index(b"\n  description: ")
-    end = data.index(b"\n", start + 1) - 1
-    f.seek(end)
-    f.write(b"!" if data[end:end + 1] == b"." else b".")
-EOF
 modules_sorted=("$reg"/*)
 first="$(basename "${modules_sorted[0]}")"
 hyperfine -N --warmup 1 --runs "$runs" --export-json "$tmp/1.json" \
@@ -120,7 +111,7 @@ hyperfine -N --warmup 1 --runs "$runs" --export-json "$tmp/1.json" \
     "$modreg --registry $reg --no-cache list --format json" \
     "$modreg --registry $reg --no-cache list"
 hyperfine -N --warmup 1 --runs "$runs" --export-json "$tmp/2.json" \
-    --prepare "python3 $tmp/toggle.py $reg/$first/module.yaml" \
+    --prepare "python3 $here/bench/toggle-description.py $reg/$first/module.yaml" \
     "$modreg --registry $reg stats" \
     "$modreg --registry $reg validate"
 git -C "$dir" checkout -q -- "registry/$first"
