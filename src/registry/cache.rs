@@ -97,6 +97,15 @@ pub enum FileOutcome {
     Health(Outcome<Health>),
 }
 
+impl FileOutcome {
+    fn diagnostics_mut(&mut self) -> &mut Vec<Diagnostic> {
+        match self {
+            FileOutcome::Manifest(o) => &mut o.diagnostics,
+            FileOutcome::Health(o) => &mut o.diagnostics,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 struct Stored {
     path: PathBuf,
@@ -258,11 +267,7 @@ impl Cache {
         }
         old.kept = true;
         let mut outcome = old.outcome.take()?;
-        let diagnostics = match &mut outcome {
-            FileOutcome::Manifest(o) => &mut o.diagnostics,
-            FileOutcome::Health(o) => &mut o.diagnostics,
-        };
-        rebase(diagnostics, Path::new(""), &self.root);
+        rebase(outcome.diagnostics_mut(), Path::new(""), &self.root);
         Some(outcome)
     }
 
@@ -276,22 +281,19 @@ impl Cache {
             mtime_ns: i64,
             outcome: &'a FileOutcome,
         }
-        let diagnostics = match outcome {
-            FileOutcome::Manifest(o) => &o.diagnostics,
-            FileOutcome::Health(o) => &o.diagnostics,
+        let has_findings = match outcome {
+            FileOutcome::Manifest(o) => !o.diagnostics.is_empty(),
+            FileOutcome::Health(o) => !o.diagnostics.is_empty(),
         };
         // Most files have no findings: only the others pay for a copy with relative paths.
         let relative;
-        let outcome = if diagnostics.is_empty() {
-            outcome
-        } else {
+        let outcome = if has_findings {
             let mut copy = outcome.clone();
-            match &mut copy {
-                FileOutcome::Manifest(o) => rebase(&mut o.diagnostics, root, Path::new("")),
-                FileOutcome::Health(o) => rebase(&mut o.diagnostics, root, Path::new("")),
-            }
+            rebase(copy.diagnostics_mut(), root, Path::new(""));
             relative = copy;
             &relative
+        } else {
+            outcome
         };
         rmp_serde::to_vec_named(&StoredRef {
             path: &entry.path,

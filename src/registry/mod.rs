@@ -382,30 +382,35 @@ impl Loader {
             .map(|((d, f, entry), pre)| {
                 let name = self.name_of(&entry.path);
                 let bytes = pre.take().unwrap_or_else(|| self.source.read(root, &entry));
-                let outcome = match bytes {
+                // An unreadable file is not cached: reading it again is the only way to learn it
+                // became readable.
+                let (outcome, readable) = match bytes {
                     Err(why) => {
                         let message = match why {
                             source::Unreadable::Symlink => {
-                                "file is a symbolic link; modreg does not follow links in the registry".to_owned()
+                                "file is a symbolic link; modreg does not follow links in the registry"
+                                    .to_owned()
                             }
                             source::Unreadable::NotAFile => "not a regular file".to_owned(),
                             source::Unreadable::Io(e) => format!("cannot read file: {e}"),
                         };
                         let diagnostics = vec![Diagnostic::new(Code::Io, &name, Pos::default(), message)];
-                        if f == 0 {
+                        let outcome = if f == 0 {
                             FileOutcome::Manifest(Outcome { value: None, diagnostics, unsound: Vec::new() })
                         } else {
                             FileOutcome::Health(Outcome { value: None, diagnostics, unsound: Vec::new() })
-                        }
+                        };
+                        (outcome, false)
                     }
-                    Ok(bytes) if f == 0 => FileOutcome::Manifest(load::manifest(&name, &bytes, &compiled)),
-                    Ok(bytes) => FileOutcome::Health(load::health(&name, &bytes)),
+                    Ok(bytes) if f == 0 => {
+                        (FileOutcome::Manifest(load::manifest(&name, &bytes, &compiled)), true)
+                    }
+                    Ok(bytes) => (FileOutcome::Health(load::health(&name, &bytes)), true),
                 };
-                // An unreadable file is not cached: reading it again is the only way to learn it
-                // became readable.
-                let readable = !matches!(&outcome, FileOutcome::Manifest(o) if o.value.is_none() && o.diagnostics.iter().any(|d| d.code == Code::Io))
-                    && !matches!(&outcome, FileOutcome::Health(o) if o.value.is_none() && o.diagnostics.iter().any(|d| d.code == Code::Io));
-                let encoded = (caching && readable).then(|| Cache::encode(&entry, &outcome, &self.display_root)).flatten().map(|b| (entry, b));
+                let encoded = (caching && readable)
+                    .then(|| Cache::encode(&entry, &outcome, &self.display_root))
+                    .flatten()
+                    .map(|b| (entry, b));
                 (d, f, outcome, encoded)
             })
             .collect()
