@@ -70,6 +70,14 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Scaffold registry/ID/module.yaml that already validates
     New(NewArgs),
+    /// Register a manifest an AI pipeline produced (YAML or JSON): validate it against the whole
+    /// registry, refuse an existing id or a near-duplicate, write it atomically
+    ///
+    /// Prints {"registered", "path"} as JSON, or on refusal {"registered": null, "diagnostics",
+    /// "similar"} with exit status 1; a refusal writes nothing.
+    ///
+    /// Example: `generate-module | modreg register -`
+    Register(RegisterArgs),
     /// Start a registry: write modreg.yaml and create an empty registry/ in DIR
     Init(InitArgs),
     /// Relationships as a graph: Graphviz DOT (default), Mermaid, JSON or SVG
@@ -296,6 +304,29 @@ pub enum HealthCommand {
     Record(HealthRecordArgs),
     /// The module's committed snapshots over time, read from git, with trends
     History(HealthHistoryArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RegisterArgs {
+    /// The manifest, YAML or JSON; `-` reads standard input
+    #[arg(value_name = "FILE|-")]
+    pub file: PathBuf,
+    /// Register it even when a registered module is similar enough to be a likely duplicate
+    /// (register.similarity_threshold in modreg.yaml)
+    #[arg(long)]
+    pub allow_similar: bool,
+    /// Check everything and print the result, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Output format: the JSON result (SPEC §8), or diagnostics and a line for people
+    #[arg(long, value_enum, default_value_t = RegisterFormat::Json)]
+    pub format: RegisterFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RegisterFormat {
+    Json,
+    Human,
 }
 
 #[derive(Debug, Args)]

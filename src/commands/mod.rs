@@ -13,6 +13,7 @@ pub mod history;
 pub mod init;
 pub mod list;
 pub mod new;
+pub mod register;
 pub mod schema;
 pub mod show;
 pub mod stats;
@@ -29,6 +30,7 @@ pub fn dispatch(command: Command, ctx: &Context) -> Result<Output, Error> {
         Command::Show(args) => show::run(ctx, &args),
         Command::Validate(args) => validate::run(ctx, &args),
         Command::New(args) => new::run(ctx, &args),
+        Command::Register(args) => register::run(ctx, &args),
         Command::Init(args) => init::run(ctx, &args),
         Command::Graph(args) => graph::run(ctx, &args),
         Command::Deps(args) => deps::run(ctx, &args),

@@ -128,12 +128,7 @@ fn check_text(flag: &str, value: &str, multiline: bool, hint: &str) -> Result<()
 
 /// Ids are checked before anything touches the disk: they become directory names.
 pub fn check_id(id: &str) -> Result<(), Error> {
-    let ok = (2..=63).contains(&id.len())
-        && id.starts_with(|c: char| c.is_ascii_lowercase())
-        && id
-            .split('-')
-            .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
-    if ok {
+    if crate::model::is_module_id(id) {
         Ok(())
     } else {
         Err(Error::Usage(format!(

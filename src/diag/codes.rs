@@ -30,7 +30,7 @@ codes! {
     Limit = "E005", Error, "the file exceeds a size, nesting or alias-expansion limit";
     Documents = "E006", Error, "the file is empty or holds more than one YAML document";
     UnsupportedYaml = "E007", Error, "the file uses a YAML feature manifests do not allow (tags, complex keys)";
-    JsonSyntax = "E008", Error, "a snapshot sent to `health record` as JSON is not valid JSON";
+    JsonSyntax = "E008", Error, "input sent as JSON (to `health record` or `register`) is not valid JSON";
     UnknownKey = "E010", Error, "a key the schema does not define (often a typo)";
     MissingKey = "E011", Error, "a required key is missing";
     WrongType = "E012", Error, "a value has the wrong type";
@@ -59,6 +59,8 @@ codes! {
     HealthRecords = "E071", Error, "health.yaml has records for a data model the module does not define";
     HealthFuture = "E072", Error, "a snapshot sent to `health record` was observed more than a minute in the future";
     HealthUnknownModule = "E073", Error, "`health record` names a module that is missing or whose manifest does not load";
+    RegisterExists = "E080", Error, "`register` was sent a manifest whose id is already registered";
+    RegisterSimilar = "E081", Error, "`register` was sent a manifest that looks like a duplicate of a registered module";
     StrayFile = "W001", Warning, "a file under the registry that no manifest uses";
     MissingManifest = "W002", Warning, "a directory under the registry has no module.yaml";
     DeprecatedDependency = "W040", Warning, "an active module depends on a deprecated or retired module";

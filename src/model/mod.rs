@@ -24,6 +24,16 @@ pub const API_VERSION: &str = "modreg/v1";
 /// Pattern of a module id: lowercase words joined by single hyphens.
 pub const ID_PATTERN: &str = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$";
 
+/// Whether `id` is a module id: it matches [`ID_PATTERN`] and has 2 to 63 characters. Ids become
+/// directory names, so writing commands check this before touching the disk.
+pub fn is_module_id(id: &str) -> bool {
+    (2..=63).contains(&id.len())
+        && id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id
+            .split('-')
+            .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+}
+
 /// Pattern of a semantic version (semver.org 2.0.0).
 pub const SEMVER_PATTERN: &str = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$";
 

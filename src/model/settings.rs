@@ -16,7 +16,34 @@ pub struct Settings {
     /// environment variable MODREG_CACHE_DIR overrides it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache_dir: Option<String>,
+    /// How `modreg register` treats new manifests.
+    #[serde(default)]
+    pub register: RegisterSettings,
 }
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterSettings {
+    /// The search score (0 to 1) from which a new manifest counts as a near-duplicate of a
+    /// registered module and is refused unless `--allow-similar` is given [default: 0.5].
+    #[serde(default = "default_similarity_threshold")]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub similarity_threshold: f64,
+}
+
+impl Default for RegisterSettings {
+    fn default() -> Self {
+        RegisterSettings { similarity_threshold: default_similarity_threshold() }
+    }
+}
+
+fn default_similarity_threshold() -> f64 {
+    DEFAULT_SIMILARITY_THRESHOLD
+}
+
+/// The default of `register.similarity_threshold`; `search` documents how it was chosen.
+// Kept here, not in `search`, so the model stays free of the layers above it.
+pub const DEFAULT_SIMILARITY_THRESHOLD: f64 = 0.5;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

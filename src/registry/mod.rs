@@ -166,10 +166,16 @@ impl Loader {
         }
     }
 
+    /// Whether `rel` is the overlay's candidate manifest: text that is not on disk, so neither
+    /// taken from nor put into the parse cache.
+    fn is_candidate(&self, rel: &Path) -> bool {
+        matches!(&self.source, Source::Overlay(c) if rel == Path::new(&c.id).join(MANIFEST_FILE))
+    }
+
     /// How a file of the listing is named in diagnostics.
     fn name_of(&self, rel: &Path) -> PathBuf {
         if let Source::Overlay(c) = &self.source
-            && rel == Path::new(&c.id).join(MANIFEST_FILE)
+            && self.is_candidate(rel)
         {
             return c.name.clone();
         }
@@ -239,6 +245,10 @@ impl Loader {
                         Pos::default(),
                         "not a regular file",
                     )),
+                    Kind::File if self.is_candidate(&entry.path) => {
+                        todo.push((d, f, entry.clone()));
+                        Slot::Pending
+                    }
                     Kind::File => match self.cache.as_mut().and_then(|c| c.take(entry)) {
                         Some(outcome) => Slot::Done(outcome),
                         None => {
@@ -407,7 +417,7 @@ impl Loader {
                     }
                     Ok(bytes) => (FileOutcome::Health(load::health(&name, &bytes)), true),
                 };
-                let encoded = (caching && readable)
+                let encoded = (caching && readable && !self.is_candidate(&entry.path))
                     .then(|| Cache::encode(&entry, &outcome, &self.display_root))
                     .flatten()
                     .map(|b| (entry, b));

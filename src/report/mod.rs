@@ -10,7 +10,9 @@
 
 pub mod changes;
 pub mod history;
+pub mod input;
 pub mod list;
 pub mod record;
+pub mod register;
 pub mod show;
 pub mod stats;

@@ -7,8 +7,7 @@
 //! It sits with the reports because it needs what they need (the loaded registry, the health
 //! verdict) and the checks of `validate`, which the registry layer may not call.
 
-use std::io::Read as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
 use serde_json::{Number, Value};
@@ -19,48 +18,15 @@ use crate::fsutil::{Existing, write_atomic};
 use crate::health::{self, HealthSummary};
 use crate::model::Health;
 use crate::registry::{HEALTH_FILE, Loaded, Registry, load};
-use crate::yaml::{self, Document, Pos, SpanTree, YamlError, YamlErrorKind};
+use crate::report::input;
+pub use crate::report::input::Input;
+use crate::yaml::{self, Document, Pos, SpanTree, YamlError};
 
 /// The first line of every snapshot `health record` writes: editors find the schema from it.
 pub const MODELINE: &str = "# yaml-language-server: $schema=../../schemas/health.schema.json";
 
 /// How far ahead of the recording clock `observed_at` may be: clocks of monitoring hosts drift.
 pub const FUTURE_SLACK_SECS: i64 = 60;
-
-/// Where the snapshot comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Input {
-    Stdin,
-    File(PathBuf),
-}
-
-impl Input {
-    /// `-` is standard input, as for `register`.
-    pub fn from_arg(arg: &Path) -> Input {
-        if arg == Path::new("-") { Input::Stdin } else { Input::File(arg.to_path_buf()) }
-    }
-
-    /// The name diagnostics give the input: `<stdin>`, or the path as given.
-    pub fn name(&self) -> PathBuf {
-        match self {
-            Input::Stdin => PathBuf::from("<stdin>"),
-            Input::File(p) => p.clone(),
-        }
-    }
-
-    /// The bytes, at most one past [`yaml::MAX_FILE_BYTES`] (so a larger input is known to be too
-    /// large without reading it whole). A file may be a pipe (`<(monitor --json)`).
-    pub fn read(&self) -> Result<Vec<u8>, Error> {
-        let limit = yaml::MAX_FILE_BYTES as u64 + 1;
-        let mut bytes = Vec::new();
-        match self {
-            Input::Stdin => std::io::stdin().lock().take(limit).read_to_end(&mut bytes),
-            Input::File(p) => std::fs::File::open(p).and_then(|f| f.take(limit).read_to_end(&mut bytes)),
-        }
-        .map_err(|e| Error::io(&self.name(), e))?;
-        Ok(bytes)
-    }
-}
 
 /// One snapshot to record.
 #[derive(Debug, Clone, Copy)]
@@ -189,44 +155,16 @@ fn refuse(mut diagnostics: Vec<Diagnostic>, files: Files) -> Box<Refused> {
     Box::new(Refused { recorded: None, diagnostics, files })
 }
 
-/// JSON when the input starts with `{` (the common case: monitoring jobs emit JSON), else
-/// YAML. Input that starts with `{` but is not JSON may still be a YAML flow mapping
-/// (`{status: healthy, ...}`), which is read as such; when it is neither, the JSON error is the
-/// one reported, since JSON is what was most likely meant.
+/// The snapshot as a document: JSON or YAML (see [`input::parse`]).
 fn parse(bytes: &[u8]) -> Result<Document, YamlError> {
-    let text = yaml::decode(bytes).map_err(|e| {
-        if bytes.len() > yaml::MAX_FILE_BYTES {
-            YamlError {
-                message: format!("the snapshot is more than {} bytes", yaml::MAX_FILE_BYTES),
-                hint: Some(
-                    "a snapshot holds counts, metrics and open issues: send those, not the data".to_owned(),
-                ),
-                ..e
-            }
-        } else {
-            e
-        }
-    })?;
-    let parsed = if text.trim_start().starts_with('{') {
-        yaml::json::parse(text).or_else(|json_error| yaml::parse_str(text).map_err(|_| json_error))
-    } else {
-        yaml::parse_str(text)
-    };
-    // The YAML front end speaks of files and manifests; this is a snapshot on its way in.
-    parsed.map_err(|e| {
-        if e.kind == YamlErrorKind::Documents && e.message == "file is empty" {
-            YamlError {
-                message: "the snapshot is empty".to_owned(),
-                hint: Some(
-                    "send a snapshot, JSON or YAML, with `apiVersion: modreg/v1` and `kind: Health`"
-                        .to_owned(),
-                ),
-                ..e
-            }
-        } else {
-            e
-        }
-    })
+    input::parse(
+        bytes,
+        &input::Expected {
+            noun: "snapshot",
+            too_large: "a snapshot holds counts, metrics and open issues: send those, not the data",
+            empty: "send a snapshot, JSON or YAML, with `apiVersion: modreg/v1` and `kind: Health`",
+        },
+    )
 }
 
 /// The document with `module: ID` added when the snapshot has no `module` (the schema requires

@@ -159,8 +159,8 @@ metadata:
 "##
         }
         Code::JsonSyntax => {
-            r##"`modreg health record` reads its input as JSON when it starts with `{` (after any white
-space), and the input is not valid JSON. The position is that of the first fault, in the input
+            r##"`modreg health record` and `modreg register` read their input as JSON when it starts with
+`{` (after any white space), and the input is not valid JSON. The position is that of the first fault, in the input
 as it was sent (`<stdin>` for standard input). Input that is not JSON but is valid YAML (a flow
 mapping such as `{status: healthy}`) is read as YAML instead; this code means it is neither.
 Common causes are a missing comma, a comma after the last entry, single quotes, and output cut
@@ -835,6 +835,55 @@ Fix:
 
 ```text
 $ modreg health record crm snapshot.json
+```
+"##
+        }
+        Code::RegisterExists => {
+            r##"`modreg register` writes `registry/ID/module.yaml` for a new module only; it never replaces a
+manifest. The id in `metadata.id` already has one, either because the module exists (the
+pipeline meant to change it, or picked an id that is taken) or because another registration
+of the same id landed first. Nothing was written.
+
+Wrong (the registry has `crm`):
+
+```yaml
+metadata:
+  id: crm
+  name: Customer accounts
+```
+
+Fix: pick an id of its own, or change the existing module through a reviewed edit of its
+manifest.
+
+```yaml
+metadata:
+  id: customer-accounts
+  name: Customer accounts
+```
+"##
+        }
+        Code::RegisterSimilar => {
+            r##"`modreg register` compares a new manifest with every registered module the way `modreg
+search` ranks modules (names, descriptions, tags, operations, data models, endpoints, events,
+docs summary), and refuses one whose similarity score to a module reaches the threshold
+(`register.similarity_threshold` in `modreg.yaml`). An AI pipeline that generates a module for
+something the registry already has should extend or depend on that module instead. The
+diagnostic names the similar modules and their scores.
+
+Wrong (the registry has `crm`, "Customer relationship management"):
+
+```yaml
+metadata:
+  id: customer-hub
+  name: Customer hub
+  description: Keeps client companies, their contacts and the deals in progress.
+```
+
+Fix: use the existing module (add a `depends_on` to it, or extend it), or, when the new module
+is genuinely different, say how in its name and description, or register it anyway:
+
+```text
+$ modreg register --allow-similar customer-hub.yaml
 ```
 "##
         }

@@ -44,6 +44,9 @@ const GENERATED: &[(Code, &str)] = &[
     (Code::JsonSyntax, "record::refuses_bad_json_at_its_line_and_column"),
     (Code::HealthFuture, "record::refuses_a_snapshot_from_the_future"),
     (Code::HealthUnknownModule, "record::refuses_an_unknown_module_with_a_did_you_mean"),
+    // Only `register` reports these: they concern the manifest it was sent.
+    (Code::RegisterExists, "register::an_existing_id_is_refused_and_nothing_changes"),
+    (Code::RegisterSimilar, "register::a_near_duplicate_is_refused_unless_allowed"),
 ];
 
 /// Codes no input can produce today, and why. Keep this list empty if at all possible.

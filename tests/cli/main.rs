@@ -19,6 +19,7 @@ mod new;
 mod partial;
 mod paths;
 mod record;
+mod register;
 mod schema;
 mod show;
 mod sources;

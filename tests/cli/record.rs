@@ -2,13 +2,9 @@
 //! YAML written atomically; every refusal located in the input as it was sent, with the registry
 //! left byte-for-byte as it was; and the verdict on fresh, stale, degraded and missing snapshots.
 
-use std::io::Write as _;
-use std::path::Path;
-use std::process::Stdio;
-
 use serde::Deserialize;
 
-use crate::util::{NOW, Run, Scratch, ValidateDiag, command, manifest, tree};
+use crate::util::{NOW, Run, Scratch, ValidateDiag, manifest, run_stdin, tree};
 
 /// `health record --format json` on success.
 #[derive(Debug, Deserialize)]
@@ -40,27 +36,6 @@ struct Row {
     id: String,
     health: String,
     unhealthy: bool,
-}
-
-/// Run modreg in `cwd` with `input` on standard input.
-fn run_stdin(cwd: &Path, args: &[&str], input: &[u8]) -> Run {
-    let mut child = command(cwd)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("modreg runs");
-    let mut stdin = child.stdin.take().expect("stdin");
-    // A refusal may come before all input is read; a closed pipe is not the test's failure.
-    let _ = stdin.write_all(input);
-    drop(stdin);
-    let out = child.wait_with_output().expect("modreg ends");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-    }
 }
 
 /// A valid snapshot of crm as monitoring jobs send it: pretty JSON, `observed_at` a day before

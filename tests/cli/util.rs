@@ -2,8 +2,9 @@
 
 #![allow(dead_code)]
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 /// The repository root (where the shipped `registry/` lives).
 pub fn repo() -> PathBuf {
@@ -182,4 +183,25 @@ pub fn git_at(dir: &Path, date: &str, args: &[&str]) -> String {
 /// [`git_at`] at a fixed date.
 pub fn git(dir: &Path, args: &[&str]) -> String {
     git_at(dir, "2026-01-01T00:00:00Z", args)
+}
+
+/// Run modreg in `cwd` with `input` on standard input.
+pub fn run_stdin(cwd: &Path, args: &[&str], input: &[u8]) -> Run {
+    let mut child = command(cwd)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("modreg runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    // A refusal may come before all input is read; a closed pipe is not the test's failure.
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    let out = child.wait_with_output().expect("modreg ends");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
 }
