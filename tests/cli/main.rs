@@ -20,6 +20,7 @@ mod partial;
 mod paths;
 mod record;
 mod schema;
+mod search;
 mod show;
 mod sources;
 mod stats;
