@@ -87,7 +87,7 @@ pub enum Command {
     /// Registry-wide statistics: statuses, types, relationships, most depended-on modules,
     /// orphans, cycles, records, health and git activity
     Stats(StatsArgs),
-    /// Modules ranked by similarity to a description: the duplicate check before generating one
+    /// Modules ranked by similarity to a description (run it before generating a module)
     ///
     /// Matches names, descriptions, tags, operation, data-model, endpoint and event names and
     /// docs summaries, with stemming and a small table of synonyms; scores run from 0 to 1.
