@@ -19,8 +19,8 @@
 //!
 //! **Scores are normalised to 0..=1**: a module's BM25F score divided by the most the query
 //! could score, every query term (at its weight) matched in its best alternative with the
-//! saturation at its limit, 1. So 1 is unreachable, a perfect match of a short query scores
-//! about 0.7–0.85, and query words the registry has never seen (which carry the highest idf)
+//! saturation at its limit, 1. So 1 is unreachable, a module that matches every word of a short
+//! query in its name, tags and elsewhere scores 0.7 to 0.95, and query words the registry has never seen (which carry the highest idf)
 //! pull every score down: a description of something the registry does not have scores low
 //! against everything, which is what a duplicate threshold needs. Scores are rounded to four
 //! decimals; equal scores are ordered by id.

@@ -227,6 +227,22 @@ fn the_similarity_threshold_separates_duplicates_from_new_modules() {
     }
 }
 
+/// A module's own manifest is the most similar thing to itself (`register` relies on the
+/// caller, not on `similar`, to refuse an existing id).
+#[test]
+fn every_module_is_most_similar_to_itself() {
+    for registry in [repo().join("registry"), clinic()] {
+        let reg = load(&registry);
+        let index = Index::build(&reg);
+        for m in &reg.modules {
+            let hits = index.similar(m.m(), 2);
+            assert_eq!(hits[0].id, m.id(), "{hits:?}");
+            assert!(hits[0].score >= DEFAULT_SIMILARITY_THRESHOLD, "{hits:?}");
+            assert!(hits.get(1).is_none_or(|h| h.score < hits[0].score), "{hits:?}");
+        }
+    }
+}
+
 fn search_json(args: &[&str]) -> Vec<Hit> {
     let mut all = vec!["search", "--format", "json"];
     all.extend(args);
