@@ -95,6 +95,13 @@ pub enum Command {
     /// Registry-wide statistics: statuses, types, relationships, most depended-on modules,
     /// orphans, cycles, records, health and git activity
     Stats(StatsArgs),
+    /// Modules ranked by similarity to a description (run it before generating a module)
+    ///
+    /// Matches names, descriptions, tags, operation, data-model, endpoint and event names and
+    /// docs summaries, with stemming and a small table of synonyms; scores run from 0 to 1.
+    ///
+    /// Example: `modreg search "send a text to remind patients of their visit"`
+    Search(SearchArgs),
     /// Record a module's health snapshot, or show its history from git
     #[command(subcommand)]
     Health(HealthCommand),
@@ -293,6 +300,31 @@ pub struct StatsArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StatsFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// What the module should do, in any words (several arguments are joined with spaces)
+    #[arg(required = true, value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Show at most N modules
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub limit: usize,
+    /// Only modules with this status (repeatable)
+    #[arg(long, value_enum)]
+    pub status: Vec<Status>,
+    /// Only modules of this type (repeatable)
+    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    pub module_type: Vec<ModuleType>,
+    /// Output format: a ranked table for people, or [{"id","name","score","matched"}] as JSON
+    #[arg(long, value_enum, default_value_t = SearchFormat::Table)]
+    pub format: SearchFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SearchFormat {
     Table,
     Json,
 }

@@ -11,7 +11,7 @@
 //!   a candidate overlay), runs the per-file phase in parallel behind the parse cache, and
 //!   builds the indexes; [`git`] is the only module that runs `git`;
 //! - [`validate`] and [`graph`] work on the loaded registry; [`report`] builds what `list` and
-//!   `show` present from it (with [`health`]);
+//!   `show` present from it (with [`health`]); [`search`] ranks its modules against a text;
 //! - [`output`] renders typed reports in the chosen `--format`;
 //! - [`commands`] (one file per subcommand) turn clap arguments into plain queries for the
 //!   layers below and pick a renderer; [`cli`] is the clap edge. Nothing else knows clap
@@ -35,6 +35,7 @@ pub mod output;
 pub mod registry;
 pub mod report;
 pub mod schema;
+pub mod search;
 pub mod suggest;
 pub mod validate;
 pub mod yaml;

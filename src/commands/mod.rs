@@ -15,6 +15,7 @@ pub mod list;
 pub mod new;
 pub mod register;
 pub mod schema;
+pub mod search;
 pub mod show;
 pub mod stats;
 pub mod validate;
@@ -35,6 +36,7 @@ pub fn dispatch(command: Command, ctx: &Context) -> Result<Output, Error> {
         Command::Graph(args) => graph::run(ctx, &args),
         Command::Deps(args) => deps::run(ctx, &args),
         Command::Stats(args) => stats::run(ctx, &args),
+        Command::Search(args) => search::run(ctx, &args),
         Command::Health(crate::cli::HealthCommand::Record(args)) => health::run(ctx, &args),
         Command::Health(crate::cli::HealthCommand::History(args)) => history::run(ctx, &args),
         Command::Schema(args) => Ok(schema::run(&args)),

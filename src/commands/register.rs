@@ -9,8 +9,8 @@ use crate::model::Manifest;
 use crate::output::{self, Output, diagnostics};
 use crate::registry::Registry;
 use crate::report::input::Input;
-use crate::report::register::{self, Outcome, Request, Similar};
-use crate::{Error, ExitStatus};
+use crate::report::register::{self, Outcome, Request, SIMILAR_LIMIT, Similar};
+use crate::{Error, ExitStatus, search};
 
 pub fn run(ctx: &Context, args: &RegisterArgs) -> Result<Output, Error> {
     // A writing command never invents a registry (and says so before reading any input).
@@ -31,9 +31,19 @@ pub fn run(ctx: &Context, args: &RegisterArgs) -> Result<Output, Error> {
     Ok(render(ctx, args, outcome))
 }
 
-// TEMP until search merges
-fn similar(_reg: &Registry, _m: &Manifest) -> Vec<Similar> {
-    Vec::new()
+/// The search index's ranking of the registered modules against the manifest: enough of them
+/// that the manifest itself and retired modules can be left out and still name the limit.
+fn similar(reg: &Registry, m: &Manifest) -> Vec<Similar> {
+    search::Index::build(reg)
+        .similar(m, SIMILAR_LIMIT * 4)
+        .into_iter()
+        .map(|h| Similar {
+            id: h.id,
+            name: h.name,
+            score: h.score,
+            matched: h.matched.into_iter().map(str::to_owned).collect(),
+        })
+        .collect()
 }
 
 fn render(ctx: &Context, args: &RegisterArgs, outcome: Outcome) -> Output {

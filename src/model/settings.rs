@@ -25,7 +25,7 @@ pub struct Settings {
 #[serde(deny_unknown_fields)]
 pub struct RegisterSettings {
     /// The search score (0 to 1) from which a new manifest counts as a near-duplicate of a
-    /// registered module and is refused unless `--allow-similar` is given [default: 0.5].
+    /// registered module and is refused unless `--allow-similar` is given [default: 0.15].
     #[serde(default = "default_similarity_threshold")]
     #[schemars(range(min = 0.0, max = 1.0))]
     pub similarity_threshold: f64,
@@ -41,9 +41,10 @@ fn default_similarity_threshold() -> f64 {
     DEFAULT_SIMILARITY_THRESHOLD
 }
 
-/// The default of `register.similarity_threshold`; `search` documents how it was chosen.
-// Kept here, not in `search`, so the model stays free of the layers above it.
-pub const DEFAULT_SIMILARITY_THRESHOLD: f64 = 0.5;
+/// The default of `register.similarity_threshold`. `search::DEFAULT_SIMILARITY_THRESHOLD` is
+/// this value and documents how it was chosen; it lives here so the model depends on nothing
+/// above it.
+pub const DEFAULT_SIMILARITY_THRESHOLD: f64 = 0.15;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -13,6 +13,7 @@ pub mod junit;
 pub mod list;
 pub mod mermaid;
 pub mod sarif;
+pub mod search;
 pub mod show;
 pub mod stats;
 pub mod style;

@@ -15,6 +15,7 @@
 //!   different ids all land.
 //! - **No near-duplicates.** A registered module whose similarity score (see `search`) reaches
 //!   `register.similarity_threshold` refuses the manifest (E081) unless `--allow-similar`.
+//!   Retired modules are left out: a replacement for one is what should be registered.
 //! - **Canonical YAML.** The schema modeline, then the manifest's keys in the model's order,
 //!   block style, every string a YAML 1.1 reader would retype quoted. What is written loads back
 //!   as the same manifest, or nothing is written.
@@ -29,7 +30,7 @@ use serde::Serialize;
 use crate::Error;
 use crate::diag::{Code, Diagnostic, Files, Origin, Report, Severity, normalize};
 use crate::fsutil::{Existing, write_atomic};
-use crate::model::{Manifest, is_module_id};
+use crate::model::{Manifest, Status, is_module_id};
 use crate::registry::{Candidate, Loader, Location, MANIFEST_FILE, Registry, Source, load};
 use crate::report::input::{self, Expected};
 use crate::schema::embedded;
@@ -174,15 +175,16 @@ pub fn register(
     let brought = subtract(report.diagnostics, &baseline.diagnostics);
 
     let module = reg.index_of(&id).map(|i| &reg.modules[i]).filter(|m| !m.is_broken());
-    let mut similar_modules = match module {
-        Some(m) => similar(&reg, m.m())
-            .into_iter()
-            .filter(|s| s.id != id && s.score >= req.threshold)
-            .take(SIMILAR_LIMIT)
-            .collect(),
+    // A retired module is no duplicate: its replacement is exactly what should be registered.
+    let counts = |s: &Similar| {
+        s.id != id
+            && s.score >= req.threshold
+            && reg.get(&s.id).is_some_and(|m| m.m().metadata.status != Status::Retired)
+    };
+    let similar_modules: Vec<Similar> = match module {
+        Some(m) => similar(&reg, m.m()).into_iter().filter(counts).take(SIMILAR_LIMIT).collect(),
         None => Vec::new(),
     };
-    similar_modules.truncate(SIMILAR_LIMIT);
 
     let mut errors = brought.iter().any(|d| d.severity == Severity::Error);
     let mut diagnostics = brought;
@@ -296,7 +298,7 @@ fn too_similar(doc: &Document, name: &Path, id: &str, similar: &[Similar], thres
         Code::RegisterSimilar,
         name,
         doc.locate(pointer).value,
-        format!("`{id}` looks like a duplicate of {} (threshold {threshold:.2})", list.join(", ")),
+        format!("`{id}` looks like a duplicate of {}; the threshold is {threshold:.2}", list.join(", ")),
     )
     .at_path(pointer)
     .hint(format!(

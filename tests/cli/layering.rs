@@ -18,6 +18,7 @@ const LIBRARY: &[&str] = &[
     "src/registry",
     "src/report",
     "src/schema",
+    "src/search",
     "src/validate",
     "src/yaml",
     "src/fsutil.rs",

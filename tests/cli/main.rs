@@ -21,6 +21,7 @@ mod paths;
 mod record;
 mod register;
 mod schema;
+mod search;
 mod show;
 mod sources;
 mod stats;

@@ -244,7 +244,7 @@ fn docs_written_before_the_manifest_are_kept_and_checked() {
     assert_eq!(s.read("registry/fleet-tracking/docs/usage.md"), "# Usage\n");
     // A docs path that is not there is a reference error, located in the input.
     let text = fleet("fleet-two") + "docs:\n  api: docs/api.md\n";
-    let refused = refusal(&run_stdin(s.path(), &["register", "-"], text.as_bytes()));
+    let refused = refusal(&run_stdin(s.path(), &["register", "--allow-similar", "-"], text.as_bytes()));
     assert_eq!(refused.diagnostics[0].code, "E035");
     assert!(!s.registry().join("fleet-two").exists(), "a refusal leaves no directory behind");
 }
@@ -306,4 +306,81 @@ fn a_missing_input_file_is_an_io_error() {
     let r = s.run(&["register", "no-such.yaml"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("no-such.yaml"), "{}", r.stderr);
+}
+
+/// A fixture of `tests/fixtures/similar/` (each names the module it duplicates on line 1).
+fn similar_fixture(kind: &str, id: &str) -> String {
+    std::fs::read_to_string(crate::util::repo().join(format!("tests/fixtures/similar/{kind}/{id}.yaml")))
+        .expect("fixture")
+}
+
+#[test]
+fn a_near_duplicate_is_refused_unless_allowed() {
+    let s = Scratch::shipped();
+    let before = tree(&s.registry());
+    let text = similar_fixture("duplicates", "customer-hub");
+    let refused = refusal(&run_stdin(s.path(), &["register", "-"], text.as_bytes()));
+    let d = &refused.diagnostics[0];
+    assert_eq!(refused.diagnostics.len(), 1, "{:?}", refused.diagnostics);
+    assert_eq!((d.code.as_str(), d.file.as_str(), d.line, d.column), ("E081", "<stdin>", 6, 9));
+    assert!(d.message.contains("`customer-hub` looks like a duplicate of `crm`"), "{}", d.message);
+    assert!(d.hint.as_deref().is_some_and(|h| h.contains("--allow-similar")));
+    let top = &refused.similar[0];
+    assert_eq!((top.id.as_str(), top.name.as_str()), ("crm", "Customer Relationship Management"));
+    assert!(top.score >= 0.15 && top.score <= 1.0, "{}", top.score);
+    assert!(top.matched.iter().any(|f| f == "name"), "{:?}", top.matched);
+    assert_eq!(tree(&s.registry()), before);
+
+    let r = run_stdin(s.path(), &["register", "--allow-similar", "-"], text.as_bytes());
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let done: Registered = r.json();
+    assert_eq!(done.registered.as_deref(), Some("customer-hub"));
+    assert_eq!(done.similar[0].id, "crm");
+    assert!(r.stderr.contains("similar to `crm`"), "{}", r.stderr);
+}
+
+#[test]
+fn the_duplicate_check_holds_in_another_domain_and_spares_new_modules() {
+    let s = Scratch::empty();
+    crate::util::copy_dir(&crate::util::repo().join("examples/clinic/registry"), &s.registry());
+    let refused = refusal(&run_stdin(
+        s.path(),
+        &["register", "-"],
+        similar_fixture("duplicates", "text-reminders").as_bytes(),
+    ));
+    assert_eq!(refused.diagnostics[0].code, "E081", "{:?}", refused.diagnostics);
+    assert_eq!(refused.similar[0].id, "sms-reminders");
+    for new in ["fleet-tracking", "feature-flags", "translation-service"] {
+        let r = run_stdin(s.path(), &["register", "--dry-run", "-"], similar_fixture("new", new).as_bytes());
+        assert_eq!(r.code, 0, "{new}: {}\n{}", r.stdout, r.stderr);
+        let done: Registered = r.json();
+        assert!(done.similar.is_empty(), "{new}: {:?}", done.similar);
+    }
+}
+
+#[test]
+fn the_threshold_comes_from_the_settings() {
+    let s = Scratch::shipped();
+    let settings = s.read("modreg.yaml") + "register:\n  similarity_threshold: 0.95\n";
+    s.write("modreg.yaml", settings);
+    let r = run_stdin(s.path(), &["register", "-"], similar_fixture("duplicates", "customer-hub").as_bytes());
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let done: Registered = r.json();
+    assert!(done.similar.is_empty(), "{:?}", done.similar);
+}
+
+#[test]
+fn a_retired_module_is_no_duplicate() {
+    let s = Scratch::shipped();
+    let crm = s.read("registry/crm/module.yaml").replace("status: active", "status: retired");
+    let crm = crm.replacen("  owners:", "  deprecation: { since: 2026-01-01, reason: gone }\n  owners:", 1);
+    s.write("registry/crm/module.yaml", crm);
+    let r = run_stdin(
+        s.path(),
+        &["register", "--dry-run", "-"],
+        similar_fixture("duplicates", "customer-hub").as_bytes(),
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let out: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    assert!(out["similar"].as_array().is_some_and(|a| a.iter().all(|s| s["id"] != "crm")), "{}", r.stdout);
 }
