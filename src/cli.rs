@@ -92,11 +92,11 @@ pub enum Command {
     /// Follows depends_on edges unless --relation says otherwise; one level deep unless
     /// --transitive (or --depth N).
     Deps(DepsArgs),
-    /// What changed in the registry since a git revision (default HEAD) or against another
-    /// registry directory, each change classed breaking, warning or info
+    /// What changed since a git revision (or against another registry), and what breaks
     ///
-    /// Lists are matched by identity (operations by name, endpoints by METHOD and path, schema
-    /// properties by name…), so reordering is no change. Breaking changes name the modules that
+    /// Compares the registry at REF (default HEAD, read from git's object store) or in DIR with
+    /// the working tree, and classes each change breaking, warning or info. Lists are matched by identity (operations by name, endpoints by METHOD and path, schema
+    /// properties by name), so reordering is no change. Breaking changes name the modules that
     /// depend on the changed one. `modreg explain RULE` explains a rule; docs/diff-rules.md lists
     /// them all.
     ///
@@ -117,7 +117,7 @@ pub enum Command {
     /// Example: `modreg generate man > modreg.1`, then `man -l modreg.1`
     #[command(subcommand)]
     Generate(GenerateWhat),
-    /// Explain a diagnostic code or a diff rule, with an example; without CODE, list them all
+    /// Explain a diagnostic code or diff rule with an example; without CODE, list them all
     Explain(ExplainArgs),
 }
 

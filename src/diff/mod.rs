@@ -194,8 +194,8 @@ fn summary(m: &Module) -> Option<Value> {
 /// The first error that kept a manifest from loading, as `E003 message (line 3)`.
 fn why_broken(reg: &Registry, m: &Module) -> String {
     reg.diagnostics.iter().find(|d| d.file == m.manifest.path && d.severity == Severity::Error).map_or_else(
-        || "the manifest does not load".to_owned(),
-        |d| format!("the manifest does not load: {} {} (line {})", d.code, d.message, d.line),
+        || "see `modreg validate`".to_owned(),
+        |d| format!("{} {} (line {})", d.code, d.message, d.line),
     )
 }
 
@@ -239,9 +239,13 @@ fn module(
             None,
             format!("module `{id}` removed"),
         ),
-        (None, Some(a)) if a.is_broken() => {
-            whole(ChangeKind::Added, Rule::ManifestUnreadable, None, None, why_broken(after, a))
-        }
+        (None, Some(a)) if a.is_broken() => whole(
+            ChangeKind::Added,
+            Rule::ManifestUnreadable,
+            None,
+            None,
+            format!("the manifest does not load: {}", why_broken(after, a)),
+        ),
         (None, Some(a)) => {
             whole(ChangeKind::Added, Rule::ModuleAdded, None, summary(a), format!("module `{id}` added"))
         }
@@ -249,7 +253,13 @@ fn module(
             if b.is_broken() && errors_of(before, b) == errors_of(after, a) {
                 return None;
             }
-            whole(ChangeKind::Modified, Rule::ManifestUnreadable, summary(b), None, why_broken(after, a))
+            whole(
+                ChangeKind::Modified,
+                Rule::ManifestUnreadable,
+                summary(b),
+                None,
+                format!("the manifest does not load: {}", why_broken(after, a)),
+            )
         }
         (Some(b), Some(a)) if b.is_broken() => whole(
             ChangeKind::Modified,
