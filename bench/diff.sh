@@ -76,10 +76,10 @@ if [ -z "${MODREG:-}" ]; then
 fi
 cd "$dir"
 "$modreg" diff --no-cache >/dev/null 2>&1 || true
-"$modreg" diff --format json | python3 -c '
+"$modreg" -q diff --format json | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-print(f"diff: {len(d[\"modules\"])} modules, {d[\"breaking\"]} breaking, {d[\"warnings\"]} warnings, {d[\"info\"]} info", file=sys.stderr)'
+print("diff:", len(d["modules"]), "modules,", d["breaking"], "breaking,", d["warnings"], "warnings,", d["info"], "info", file=sys.stderr)'
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 hyperfine -N --warmup 1 --runs "$runs" --export-json "$tmp/1.json" \
