@@ -92,6 +92,16 @@ pub enum Command {
     /// Follows depends_on edges unless --relation says otherwise; one level deep unless
     /// --transitive (or --depth N).
     Deps(DepsArgs),
+    /// What changed since a git revision (or against another registry), and what breaks
+    ///
+    /// Compares the registry at REF (default HEAD, read from git's object store) or in DIR with
+    /// the working tree, and classes each change breaking, warning or info. Lists are matched by identity (operations by name, endpoints by METHOD and path, schema
+    /// properties by name), so reordering is no change. Breaking changes name the modules that
+    /// depend on the changed one. `modreg explain RULE` explains a rule; docs/diff-rules.md lists
+    /// them all.
+    ///
+    /// Example: `modreg diff --against origin/main --format markdown --fail-on breaking`
+    Diff(DiffArgs),
     /// Registry-wide statistics: statuses, types, relationships, most depended-on modules,
     /// orphans, cycles, records, health and git activity
     Stats(StatsArgs),
@@ -114,7 +124,7 @@ pub enum Command {
     /// Example: `modreg generate man > modreg.1`, then `man -l modreg.1`
     #[command(subcommand)]
     Generate(GenerateWhat),
-    /// Explain a diagnostic code, with an example and its fix; without CODE, list every code
+    /// Explain a diagnostic code or diff rule with an example; without CODE, list them all
     Explain(ExplainArgs),
 }
 
@@ -241,9 +251,10 @@ pub enum GenerateWhat {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// A diagnostic code such as E010 (any case; `e10` works too)
+    /// A diagnostic code such as E010 (any case; `e10` works too), or a diff rule such as
+    /// ENDPOINT_REMOVED
     pub code: Option<String>,
-    /// List every code with its one-line description (the default without CODE)
+    /// List every code and diff rule with its one-line description (the default without CODE)
     #[arg(long, conflicts_with_all = ["code", "markdown"])]
     pub list: bool,
     /// Print Markdown instead: the section of CODE, or without CODE all of docs/diagnostics.md
@@ -289,6 +300,45 @@ pub enum GraphFormat {
     Json,
     /// SVG, rendered by Graphviz `dot` (must be on PATH)
     Svg,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The base: a git revision the registry is read at (HEAD, origin/main, HEAD~3, a commit),
+    /// or another registry directory (an existing directory wins over a revision of that name)
+    #[arg(long, value_name = "REF|DIR", default_value = "HEAD")]
+    pub against: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Exit with status 1 when a change at this level or above exists
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = FailOn::None)]
+    pub fail_on: FailOn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Grouped by module, breaking first, for a terminal
+    Text,
+    /// A summary table and a section per module, for a pull request comment or
+    /// $GITHUB_STEP_SUMMARY
+    Markdown,
+    /// {"base", "commit", "changes": [...], "breaking", "warnings", "info", "modules"}
+    Json,
+    /// GitHub Actions workflow commands: an annotation on each changed line
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Breaking changes
+    Breaking,
+    /// Breaking changes and warnings
+    Warning,
+    /// Any change at all
+    Any,
+    /// Never (the exit status says only whether the diff ran)
+    None,
 }
 
 #[derive(Debug, Args)]

@@ -174,6 +174,19 @@ impl Repo {
         Ok(id.to_owned())
     }
 
+    /// Whether the repository is a shallow clone (`git clone --depth N`, a CI checkout's default),
+    /// whose older commits and other branches may simply not be there.
+    pub fn is_shallow(&self) -> Result<bool, GitError> {
+        let mut cmd = git(&self.toplevel);
+        cmd.args(["rev-parse", "--is-shallow-repository"]);
+        let stdout = run(cmd, "rev-parse")?;
+        match stdout.trim_ascii() {
+            b"true" => Ok(true),
+            b"false" => Ok(false),
+            other => Err(GitError::unexpected("rev-parse --is-shallow-repository", other.escape_ascii())),
+        }
+    }
+
     /// Every entry under `path` (relative to the toplevel; empty for the whole tree) at `rev`,
     /// recursively, in git's order. Paths in the result are relative to the toplevel. An empty
     /// result when `path` does not exist at `rev`; an unknown `rev` is an error.

@@ -10,8 +10,9 @@
 //! - [`registry`] finds the registry, reads it from a source (the working tree, a git revision,
 //!   a candidate overlay), runs the per-file phase in parallel behind the parse cache, and
 //!   builds the indexes; [`git`] is the only module that runs `git`;
-//! - [`validate`] and [`graph`] work on the loaded registry; [`report`] builds what `list` and
-//!   `show` present from it (with [`health`]); [`search`] ranks its modules against a text;
+//! - [`validate`] and [`graph`] work on the loaded registry, [`diff`] on two of them;
+//!   [`report`] builds what `list` and `show` present from it (with [`health`]); [`search`]
+//!   ranks its modules against a text;
 //! - [`output`] renders typed reports in the chosen `--format`;
 //! - [`commands`] (one file per subcommand) turn clap arguments into plain queries for the
 //!   layers below and pick a renderer; [`cli`] is the clap edge. Nothing else knows clap
@@ -25,6 +26,7 @@ pub mod cli;
 pub mod commands;
 pub mod context;
 pub mod diag;
+pub mod diff;
 pub mod error;
 pub mod fsutil;
 pub mod git;

@@ -1,5 +1,6 @@
-//! `modreg explain CODE`: what a diagnostic code means, with a wrong example and its fix. The
-//! texts live in `validate::explain`; this file only picks and lays them out.
+//! `modreg explain CODE`: what a diagnostic code means, with a wrong example and its fix, or what
+//! a rule of `modreg diff` catches and why. The texts live in `validate::explain` and
+//! `diff::rules`; this file only picks and lays them out.
 
 use std::fmt::Write as _;
 
@@ -7,25 +8,56 @@ use crate::Error;
 use crate::cli::ExplainArgs;
 use crate::context::Context;
 use crate::diag::{Code, Severity};
+use crate::diff::rules::{self, Level, Rule};
 use crate::output::{Output, style};
 use crate::suggest::closest;
 use crate::validate::explain;
 
+/// What `explain` was asked about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Topic {
+    Code(Code),
+    Rule(Rule),
+}
+
 pub fn run(ctx: &Context, args: &ExplainArgs) -> Result<Output, Error> {
     let color = ctx.color_stdout;
-    let code = match args.code.as_deref() {
-        Some(raw) => Some(parse(raw)?),
+    let topic = match args.code.as_deref() {
+        Some(raw) => Some(topic(raw)?),
         None => None,
     };
-    Ok(match (code, args.markdown) {
-        (Some(code), true) => Output::data(explain::section(code)),
+    Ok(match (topic, args.markdown) {
+        (Some(Topic::Code(code)), true) => Output::data(explain::section(code)),
+        (Some(Topic::Rule(rule)), true) => Output::data(rules::section(rule)),
         (None, true) => Output::data(explain::markdown()),
-        (Some(code), false) => Output::data(render(code, color)),
+        (Some(Topic::Code(code)), false) => Output::data(render(code, color)),
+        (Some(Topic::Rule(rule)), false) => Output::data(render_rule(rule, color)),
         (None, false) if ctx.quiet => Output::data(list(color)),
-        (None, false) => {
-            Output::data(list(color)).note("hint: `modreg explain CODE` explains one code, with an example")
-        }
+        (None, false) => Output::data(list(color))
+            .note("hint: `modreg explain CODE` explains one code or diff rule, with an example"),
     })
+}
+
+/// A diff rule id (any case, `-` for `_`), else a diagnostic code.
+fn topic(raw: &str) -> Result<Topic, Error> {
+    if let Some(rule) = Rule::parse(raw) {
+        return Ok(Topic::Rule(rule));
+    }
+    let looks_like_rule =
+        raw.trim().len() > 4 && raw.trim().chars().any(|c| c.is_ascii_alphabetic() && !"EeWw".contains(c));
+    if looks_like_rule {
+        let ids: Vec<String> = rules::TABLE.iter().map(|r| r.id.to_owned()).collect();
+        let mut msg = format!("unknown diff rule `{raw}`");
+        match closest(&raw.trim().to_ascii_uppercase().replace('-', "_"), &ids) {
+            Some(near) => {
+                let _ =
+                    write!(msg, "\nhint: did you mean `{near}`? `modreg explain --list` shows every rule");
+            }
+            None => msg.push_str("\nhint: `modreg explain --list` shows every code and rule"),
+        }
+        return Err(Error::Usage(msg));
+    }
+    parse(raw).map(Topic::Code)
 }
 
 /// A code as the user typed it: any case, and `10` or `e10` for `E010`.
@@ -78,7 +110,28 @@ fn render(code: Code, color: bool) -> String {
     )
 }
 
-/// One line per code: `E010  error    a key the schema does not define (often a typo)`.
+fn level_style(level: Level) -> anstyle::Style {
+    match level {
+        Level::Breaking => style::ERROR,
+        Level::Warning => style::WARNING,
+        Level::Info => style::NOTE,
+    }
+}
+
+/// `ENDPOINT_REMOVED (breaking, modreg diff): HTTP clients …`, a blank line, the example.
+fn render_rule(rule: Rule, color: bool) -> String {
+    let info = rule.info();
+    format!(
+        "{} ({}, a rule of `modreg diff`): {}\n\n{}",
+        style::paint(color, level_style(info.level), info.id),
+        info.level.as_str(),
+        info.rationale,
+        rules::plain_text(rule)
+    )
+}
+
+/// One line per code: `E010  error    a key the schema does not define (often a typo)`; then,
+/// after a blank line and a heading, one per diff rule.
 fn list(color: bool) -> String {
     let mut out = String::new();
     for &code in Code::ALL {
@@ -89,6 +142,17 @@ fn list(color: bool) -> String {
             style::paint(color, severity_style(sev), code.as_str()),
             style::paint(color, style::DIM, &format!("{:<7}", sev.as_str())),
             code.description()
+        );
+    }
+    out.push_str("\nRules of `modreg diff`:\n");
+    let width = rules::TABLE.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    for r in rules::TABLE {
+        let _ = writeln!(
+            out,
+            "{}  {}  {}",
+            style::paint(color, level_style(r.level), &format!("{:<width$}", r.id)),
+            style::paint(color, style::DIM, &format!("{:<8}", r.level.as_str())),
+            r.rationale
         );
     }
     out
@@ -111,5 +175,15 @@ mod tests {
         assert!(matches!(parse("E999"), Err(Error::Usage(m)) if m.contains("hint:")));
         assert!(parse("").is_err());
         assert!(parse("E0100").is_err());
+    }
+
+    #[test]
+    fn rules_are_topics_too() {
+        assert_eq!(topic("ENDPOINT_REMOVED").unwrap(), Topic::Rule(Rule::EndpointRemoved));
+        assert_eq!(topic("endpoint-removed").unwrap(), Topic::Rule(Rule::EndpointRemoved));
+        assert_eq!(topic("e10").unwrap(), Topic::Code(Code::UnknownKey));
+        assert!(
+            matches!(topic("ENDPOINT_REMOVD"), Err(Error::Usage(m)) if m.contains("did you mean `ENDPOINT_REMOVED`?"))
+        );
     }
 }

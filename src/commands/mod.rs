@@ -5,6 +5,7 @@
 
 pub mod completions;
 pub mod deps;
+pub mod diff;
 pub mod explain;
 pub mod generate;
 pub mod graph;
@@ -37,6 +38,7 @@ pub fn dispatch(command: Command, ctx: &Context) -> Result<Output, Error> {
         Command::Deps(args) => deps::run(ctx, &args),
         Command::Stats(args) => stats::run(ctx, &args),
         Command::Search(args) => search::run(ctx, &args),
+        Command::Diff(args) => diff::run(ctx, &args),
         Command::Health(crate::cli::HealthCommand::Record(args)) => health::run(ctx, &args),
         Command::Health(crate::cli::HealthCommand::History(args)) => history::run(ctx, &args),
         Command::Schema(args) => Ok(schema::run(&args)),

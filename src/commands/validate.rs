@@ -134,7 +134,7 @@ fn shortest(cwd: &Path, diags: &[Diagnostic]) -> Vec<Diagnostic> {
     diags.iter().map(|d| Diagnostic { file: discover::shortest(&d.file, cwd), ..d.clone() }).collect()
 }
 
-fn append(path: &Path, text: &str) -> Result<(), Error> {
+pub(crate) fn append(path: &Path, text: &str) -> Result<(), Error> {
     std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -162,7 +162,7 @@ fn repo_relative(cwd: &Path, diags: &[Diagnostic]) -> Vec<Diagnostic> {
 
 /// The nearest directory at or above `cwd` holding `.git` (a directory, or a file in a
 /// worktree or submodule).
-fn repo_root(cwd: &Path) -> Option<PathBuf> {
+pub(crate) fn repo_root(cwd: &Path) -> Option<PathBuf> {
     cwd.ancestors().find(|dir| dir.join(".git").exists()).map(Path::to_path_buf)
 }
 

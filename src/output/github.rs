@@ -69,7 +69,7 @@ fn capitalise(s: &str) -> String {
 }
 
 /// Text that stays inside one Markdown table cell.
-fn cell(s: &str) -> String {
+pub(crate) fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace("\r\n", "<br>").replace(['\r', '\n'], "<br>")
 }
 

@@ -5,6 +5,7 @@
 
 pub mod deps;
 pub mod diagnostics;
+pub mod diff;
 pub mod dot;
 pub mod escape;
 pub mod github;

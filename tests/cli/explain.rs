@@ -22,24 +22,38 @@ fn committed_diagnostics_doc_matches_the_explanations() {
     }
 }
 
-/// The codes `explain --list` prints, in order.
+/// The codes `explain --list` prints, in order (the diff rules follow after a blank line).
 fn listed_codes() -> Vec<String> {
     let r = run(&["explain", "--list"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    r.stdout.lines().map(|l| l.split_whitespace().next().expect("a code").to_owned()).collect()
+    r.stdout
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .map(|l| l.split_whitespace().next().expect("a code").to_owned())
+        .collect()
+}
+
+/// The diff rules `explain --list` prints after the codes.
+fn listed_rules() -> Vec<String> {
+    let r = run(&["explain", "--list"]);
+    let (_, rules) = r.stdout.split_once("\nRules of `modreg diff`:\n").expect("a heading for the rules");
+    rules.lines().map(|l| l.split_whitespace().next().expect("a rule").to_owned()).collect()
 }
 
 #[test]
 fn list_shows_every_code_with_its_description() {
     let r = run(&["explain", "--list"]);
     snapbox::assert_data_eq!(r.stdout.as_str(), snapbox::file!["snapshots/explain_list.txt"]);
-    assert_eq!(r.stderr, "hint: `modreg explain CODE` explains one code, with an example\n");
+    assert_eq!(r.stderr, "hint: `modreg explain CODE` explains one code or diff rule, with an example\n");
     let bare = run(&["explain"]);
     assert_eq!((bare.code, bare.stdout.as_str()), (0, r.stdout.as_str()), "no CODE lists them too");
     assert_eq!(run(&["-q", "explain"]).stderr, "");
     let codes = listed_codes();
     assert!(codes.len() >= 30);
     assert!(codes.iter().all(|c| c.len() == 4 && (c.starts_with('E') || c.starts_with('W'))), "{codes:?}");
+    let rules = listed_rules();
+    assert!(rules.contains(&"ENDPOINT_REMOVED".to_owned()) && rules.len() >= 20, "{rules:?}");
+    assert!(rules.iter().all(|r| r.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')), "{rules:?}");
 }
 
 #[test]

@@ -4,6 +4,7 @@ mod cache;
 mod cli_shape;
 mod cycles;
 mod deps;
+mod diff;
 mod explain;
 mod fixtures;
 mod formats;
