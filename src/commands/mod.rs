@@ -4,6 +4,7 @@
 //! below them sees a clap type.
 
 pub mod completions;
+pub mod context;
 pub mod deps;
 pub mod explain;
 pub mod generate;
@@ -33,6 +34,7 @@ pub fn dispatch(command: Command, ctx: &Context) -> Result<Output, Error> {
         Command::Graph(args) => graph::run(ctx, &args),
         Command::Deps(args) => deps::run(ctx, &args),
         Command::Stats(args) => stats::run(ctx, &args),
+        Command::Context(args) => context::run(ctx, &args),
         Command::Health(crate::cli::HealthCommand::Record(args)) => health::run(ctx, &args),
         Command::Health(crate::cli::HealthCommand::History(args)) => history::run(ctx, &args),
         Command::Schema(args) => Ok(schema::run(&args)),

@@ -3,6 +3,7 @@
 //! has a JSON form is a `Serialize` struct and [`json`] prints it; the other formats have a
 //! module each (one per command for the tables and pages).
 
+pub mod context;
 pub mod deps;
 pub mod diagnostics;
 pub mod dot;
@@ -17,6 +18,7 @@ pub mod show;
 pub mod stats;
 pub mod style;
 pub mod table;
+pub mod tokens;
 pub mod yaml;
 
 use serde::Serialize;
