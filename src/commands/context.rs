@@ -43,26 +43,23 @@ pub fn run(ctx: &Context, args: &ContextArgs) -> Result<Output, Error> {
         Err(_) => None,
     };
     let query = Query { focus: args.module.clone().map(|id| (id, args.depth)) };
-    let mut bundle = context::build(reg, &report, git.as_ref(), &query, ctx.now)?;
-    if args.detail < DetailLevel::Full {
-        let cap = vec![args.detail; bundle.modules.len()];
-        context::apply(&mut bundle, &cap);
-    }
+    let (mut bundle, modules) = context::build(reg, &report, git.as_ref(), &query, ctx.now)?;
+    let mut levels = vec![args.detail; modules.len()];
 
     if let Some(max) = args.max_tokens {
         bundle.max_tokens = Some(max);
-        let prices = prices(&bundle, format);
+        let prices = prices(&modules, &levels, format);
+        let relevance = modules.relevance();
         let fixed = render::fixed(&mut bundle, format);
-        let full = bundle.clone();
         let mut budget = max;
         for _ in 0..REPLANS {
-            let levels = match context::plan(&full.modules, fixed, &prices, budget) {
-                Ok(levels) => levels,
+            let planned = match context::plan(&relevance, fixed, &prices, budget) {
+                Ok(planned) => planned,
                 Err(short) => return Ok(too_small(ctx, max, short.minimum)),
             };
-            bundle = full.clone();
-            context::apply(&mut bundle, &levels);
-            let text = render::render(&mut bundle, format);
+            levels = planned.into_iter().map(|l| l.min(args.detail)).collect();
+            bundle.detail_level = lowest(&levels);
+            let text = render::render(&mut bundle, &modules, &levels, format);
             if bundle.estimated_tokens <= max {
                 return Ok(done(ctx, text, &reg.broken, notes));
             }
@@ -70,26 +67,37 @@ pub fn run(ctx: &Context, args: &ContextArgs) -> Result<Output, Error> {
         }
         return Ok(too_small(ctx, max, bundle.estimated_tokens));
     }
-    let text = render::render(&mut bundle, format);
+    bundle.detail_level = lowest(&levels);
+    let text = render::render(&mut bundle, &modules, &levels, format);
     Ok(done(ctx, text, &reg.broken, notes))
 }
 
-/// Every module's price at each level, in parallel.
-fn prices(bundle: &context::ContextBundle, format: Format) -> Vec<[usize; 3]> {
+/// The bundle's `detail_level`: the lowest any module has.
+fn lowest(levels: &[DetailLevel]) -> DetailLevel {
+    levels.iter().copied().min().unwrap_or(DetailLevel::Full)
+}
+
+/// Every module's price at each level (none above its cap in `levels`), in parallel; each
+/// module is built once and dropped when priced.
+fn prices(modules: &context::Modules<'_>, levels: &[DetailLevel], format: Format) -> Vec<[usize; 3]> {
     use rayon::prelude::*;
-    bundle
-        .modules
-        .par_iter()
-        .map(|m| {
-            [DetailLevel::Ids, DetailLevel::Summary, DetailLevel::Full]
-                .map(|level| render::price(&m.at(level), format))
+    (0..modules.len())
+        .into_par_iter()
+        .map(|k| {
+            let mut m = modules.get(k);
+            m.cut(levels[k]);
+            let full = render::price(&m, format);
+            m.cut(DetailLevel::Summary);
+            let summary = render::price(&m, format);
+            m.cut(DetailLevel::Ids);
+            [render::price(&m, format), summary, full]
         })
         .collect()
 }
 
-fn done(ctx: &Context, text: String, broken: &[String], mut notes: Vec<String>) -> Output {
+fn done(ctx: &Context, parts: Vec<String>, broken: &[String], mut notes: Vec<String>) -> Output {
     notes.extend(output::broken_note(broken));
-    Output::data(text).notes(notes, ctx.quiet)
+    Output::data_parts(parts).notes(notes, ctx.quiet)
 }
 
 fn too_small(ctx: &Context, max: usize, minimum: usize) -> Output {

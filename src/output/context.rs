@@ -1,5 +1,6 @@
-//! `context`'s two renderings of the bundle: pretty JSON (the schema's shape, as serde writes it)
-//! and Markdown for prompts (headed sections and tables, the same content). Both end the same
+//! `context`'s two renderings of the bundle: compact JSON with one module per line (the schema's
+//! shape, as serde writes it; compact because whitespace costs an LLM tokens) and Markdown for
+//! prompts (headed sections and tables, the same content). Both end the same
 //! way: the document's token estimate ([`tokens::estimate`]) is computed with the number itself
 //! counted, and spliced in.
 //!
@@ -13,9 +14,11 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+use rayon::prelude::*;
+
 use super::escape;
 use super::tokens;
-use crate::report::context::{ContextBundle, DetailLevel, Field, Finding, ModuleContext};
+use crate::report::context::{ContextBundle, DetailLevel, Field, Finding, ModuleContext, Modules};
 
 /// The formats of the bundle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,75 +27,141 @@ pub enum Format {
     Markdown,
 }
 
-/// The document, with `estimated_tokens` set to the estimate of the text returned.
-pub fn render(bundle: &mut ContextBundle, format: Format) -> String {
-    let (before, after) = parts(bundle, format);
-    let base = tokens::estimate(&before) + tokens::estimate(&after);
-    // The number counts itself: digits go in threes.
+/// Modules rendered per task: enough to keep both cores busy, few enough that their contexts
+/// are dropped soon after they are built.
+const CHUNK: usize = 64;
+
+/// The document, with each module at (at most) its level in `levels`, and `estimated_tokens`
+/// set to the estimate of the text returned. Modules are built, rendered and estimated in
+/// parallel, a chunk at a time, each as it appears in the document; the parts meet where a
+/// pre-token ends (after a line break), so their estimates add up to the document's, and the
+/// estimate, which counts its own digits, is spliced in last.
+pub fn render(
+    bundle: &mut ContextBundle,
+    modules: &Modules<'_>,
+    levels: &[DetailLevel],
+    format: Format,
+) -> Vec<String> {
+    let n = modules.len();
+    let starts: Vec<usize> = (0..n).step_by(CHUNK).collect();
+    let chunks: Vec<(String, usize)> = starts
+        .par_iter()
+        .map(|&start| {
+            let mut s = String::with_capacity(CHUNK * 4096);
+            let end = (start + CHUNK).min(n);
+            for (k, &level) in levels.iter().enumerate().take(end).skip(start) {
+                let m = modules.at(k, level);
+                piece(&mut s, &m, format, k + 1 < n);
+            }
+            let tokens = tokens::estimate(&s);
+            (s, tokens)
+        })
+        .collect();
+    assemble(bundle, chunks, format)
+}
+
+/// The estimate of the document without its modules (with a little room for where the modules
+/// join it).
+pub fn fixed(bundle: &mut ContextBundle, format: Format) -> usize {
+    assemble(bundle, Vec::new(), format).iter().map(|p| tokens::estimate(p)).sum::<usize>() + 4
+}
+
+/// The estimate of one module's part of the document, as it appears there.
+pub fn price(m: &ModuleContext, format: Format) -> usize {
+    let mut s = String::with_capacity(4096);
+    piece(&mut s, m, format, true);
+    tokens::estimate(&s)
+}
+
+/// One module as it appears in the document; `more` when others follow it. In JSON, one
+/// compact line per module.
+fn piece(s: &mut String, m: &ModuleContext, format: Format, more: bool) {
+    match format {
+        Format::Json => {
+            s.push_str(&serde_json::to_string(m).expect("a module serialises"));
+            s.push_str(if more { ",\n" } else { "\n" });
+        }
+        Format::Markdown => markdown_module(s, m),
+    }
+}
+
+/// The document around the rendered modules (`chunks`, with their estimates), the estimate
+/// spliced in.
+fn assemble(bundle: &mut ContextBundle, chunks: Vec<(String, usize)>, format: Format) -> Vec<String> {
+    let (head, middle, tail) = match format {
+        Format::Json => {
+            // Compact JSON with the modules one per line: the frame is serde's text of the
+            // bundle without modules, `estimated_tokens` (the last key) at 0.
+            bundle.estimated_tokens = 0;
+            let text = serde_json::to_string(&*bundle).expect("the bundle serialises");
+            // A quote inside a string value is escaped, so this is the top-level key.
+            const MODULES: &str = "\"modules\":[]";
+            const END: &str = "0}";
+            let at = text.find(MODULES).expect("the modules key") + MODULES.len() - 1;
+            let (head, middle) = (&text[..at], &text[at..text.len() - END.len()]);
+            if chunks.is_empty() {
+                // `[]` stays one pre-token.
+                (format!("{head}{middle}"), String::new(), "}\n".to_owned())
+            } else {
+                (format!("{head}\n"), middle.to_owned(), "}\n".to_owned())
+            }
+        }
+        Format::Markdown => (markdown_head(bundle), String::new(), String::new()),
+    };
+    // Markdown: the estimate comes before the modules; JSON: after them.
+    let (before, after) = match format {
+        Format::Json => (None, (middle, tail)),
+        Format::Markdown => {
+            let mut body = String::with_capacity(1024);
+            markdown_body_head(&mut body, bundle);
+            let mut rest = String::with_capacity(64 * 1024);
+            indexes(&mut rest, bundle);
+            (Some(body), (rest, String::new()))
+        }
+    };
+    let base = tokens::estimate(&head)
+        + before.as_deref().map_or(0, tokens::estimate)
+        + chunks.iter().map(|c| c.1).sum::<usize>()
+        + tokens::estimate(&after.0)
+        + tokens::estimate(&after.1);
+    let n = count_itself(base);
+    bundle.estimated_tokens = n;
+    // Written as they are: the chunks are most of the document, and copying them into one
+    // string would only double its memory.
+    let mut parts = Vec::with_capacity(chunks.len() + 4);
+    match before {
+        // Markdown: head, estimate, problems, modules, indexes.
+        Some(body) => {
+            parts.push(format!("{head}{n}{body}"));
+            parts.extend(chunks.into_iter().map(|c| c.0));
+            parts.push(after.0);
+        }
+        // JSON: head, modules, the rest, estimate, the end.
+        None => {
+            parts.push(head);
+            parts.extend(chunks.into_iter().map(|c| c.0));
+            parts.push(format!("{}{n}{}", after.0, after.1));
+        }
+    }
+    parts
+}
+
+/// The estimate of a document whose other parts cost `base`, its own digits (in threes)
+/// included.
+fn count_itself(base: usize) -> usize {
     let mut n = base;
     loop {
         let next = base + n.to_string().len().div_ceil(3);
         if next == n {
-            break;
+            return n;
         }
         n = next;
     }
-    bundle.estimated_tokens = n;
-    let mut out = before;
-    let _ = write!(out, "{n}");
-    out.push_str(&after);
-    out
 }
 
-/// The estimate of the document without its modules (its number counted as six digits).
-pub fn fixed(bundle: &mut ContextBundle, format: Format) -> usize {
-    let modules = std::mem::take(&mut bundle.modules);
-    let (before, after) = parts(bundle, format);
-    bundle.modules = modules;
-    tokens::estimate(&before) + tokens::estimate(&after) + 2
-}
-
-/// The estimate of one module's part of the document.
-pub fn price(m: &ModuleContext, format: Format) -> usize {
-    match format {
-        Format::Json => tokens::estimate(&json_module(m)),
-        Format::Markdown => {
-            let mut s = String::new();
-            markdown_module(&mut s, m);
-            tokens::estimate(&s)
-        }
-    }
-}
-
-/// The text before and after the estimate.
-fn parts(bundle: &mut ContextBundle, format: Format) -> (String, String) {
-    match format {
-        Format::Json => {
-            bundle.estimated_tokens = 0;
-            let mut text = serde_json::to_string_pretty(&*bundle).expect("the bundle serialises");
-            // `estimated_tokens` is the last key: the text ends `"estimated_tokens": 0\n}`.
-            const END: &str = "0\n}";
-            debug_assert!(text.ends_with(END));
-            text.truncate(text.len() - END.len());
-            (text, "\n}\n".to_owned())
-        }
-        Format::Markdown => markdown(bundle),
-    }
-}
-
-/// A module as it appears in the JSON document: an element of the top-level `modules` array,
-/// with the separator after it.
-fn json_module(m: &ModuleContext) -> String {
-    let text = serde_json::to_string_pretty(m).expect("a module serialises");
-    let mut s = String::with_capacity(text.len() + text.len() / 8);
-    s.push_str("    ");
-    s.push_str(&text.replace('\n', "\n    "));
-    s.push_str(",\n");
-    s
-}
-
-fn markdown(b: &ContextBundle) -> (String, String) {
-    let mut s = String::with_capacity(4096 + b.modules.len() * 2048);
+/// The Markdown document up to the estimate.
+fn markdown_head(b: &ContextBundle) -> String {
+    let mut s = String::with_capacity(1024);
     s.push_str("# Module registry context\n\n");
     let _ = writeln!(s, "- schema: {}", b.schema_version);
     let _ = write!(s, "- detail level: {}", b.detail_level.as_str());
@@ -117,9 +186,11 @@ fn markdown(b: &ContextBundle) -> (String, String) {
         let _ = writeln!(s, "- focus: `{}`, depth {}", f.module, f.depth);
     }
     s.push_str("- estimated tokens: ");
-    let before = s;
+    s
+}
 
-    let mut s = String::with_capacity(before.capacity());
+/// The Markdown document after the estimate, up to the modules.
+fn markdown_body_head(s: &mut String, b: &ContextBundle) {
     s.push('\n');
     if !b.broken.is_empty() || !b.diagnostics.is_empty() {
         s.push_str("\n## Problems\n\n");
@@ -127,15 +198,10 @@ fn markdown(b: &ContextBundle) -> (String, String) {
             let _ = writeln!(s, "Manifests that do not load (left out): {}\n", b.broken.join(", "));
         }
         if !b.diagnostics.is_empty() {
-            findings_table(&mut s, &b.diagnostics);
+            findings_table(s, &b.diagnostics);
         }
     }
     s.push_str("\n## Modules\n\n");
-    for m in &b.modules {
-        markdown_module(&mut s, m);
-    }
-    indexes(&mut s, b);
-    (before, s)
 }
 
 fn markdown_module(s: &mut String, m: &ModuleContext) {

@@ -29,6 +29,9 @@ use crate::ExitStatus;
 #[derive(Debug, Default)]
 pub struct Output {
     pub stdout: String,
+    /// More of stdout, written after `stdout` in turn: a document of many megabytes rendered in
+    /// parallel pieces is written as they are rather than copied into one string first.
+    pub stdout_parts: Vec<String>,
     pub stderr: String,
     pub status: Option<ExitStatus>,
 }
@@ -36,6 +39,12 @@ pub struct Output {
 impl Output {
     pub fn data(stdout: String) -> Self {
         Output { stdout, ..Output::default() }
+    }
+
+    /// Data in pieces, written one after the other.
+    pub fn data_parts(mut parts: Vec<String>) -> Self {
+        let stdout = if parts.is_empty() { String::new() } else { parts.remove(0) };
+        Output { stdout, stdout_parts: parts, ..Output::default() }
     }
 
     pub fn with_status(mut self, status: ExitStatus) -> Self {

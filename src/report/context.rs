@@ -13,7 +13,6 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path};
 
-use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -80,7 +79,8 @@ pub struct ContextBundle {
     /// Findings about no module listed in the registry: manifests that do not load, stray
     /// files. (Findings about a module are in its `warnings`.)
     pub diagnostics: Vec<Finding>,
-    /// Modules by id: all of them, or with `--module` its neighbourhood.
+    /// Modules by id: all of them, or with `--module` its neighbourhood. (Left empty by
+    /// [`build`]: [`Modules`] builds them as they are rendered.)
     pub modules: Vec<ModuleContext>,
     /// Over the whole registry, whatever `--module` selects.
     pub indexes: Indexes,
@@ -378,15 +378,58 @@ pub fn git_state(cwd: &Path, root: &Path) -> Result<Option<GitState>, crate::git
     Ok(Some(GitState { commit: repo.resolve("HEAD").ok(), dirty: repo.is_dirty(&prefix)? }))
 }
 
-/// The bundle of `reg` in full, with the findings of its validation `report`, health judged as
-/// of `now`. An unknown `--module` id is the usual usage error.
-pub fn build(
-    reg: &Registry,
-    report: &Report,
+/// The modules a bundle lists, built on demand: a renderer builds, prints and drops them a few
+/// at a time, so a bundle of 10,000 modules never holds every module's context at once.
+pub struct Modules<'a> {
+    reg: &'a Registry,
+    /// Module index and distance from the focus, by id.
+    selected: Vec<(usize, Option<usize>)>,
+    /// Validation findings per module index.
+    findings: Vec<Vec<&'a Diagnostic>>,
+    now: jiff::Timestamp,
+}
+
+impl Modules<'_> {
+    pub fn len(&self) -> usize {
+        self.selected.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.selected.is_empty()
+    }
+
+    /// The `k`-th module, in full.
+    pub fn get(&self, k: usize) -> ModuleContext {
+        let (i, distance) = self.selected[k];
+        let mut m =
+            module_context(self.reg, i, &self.findings[i], &self.reg.location.settings.health, self.now);
+        m.distance = distance;
+        m
+    }
+
+    /// The `k`-th module at (at most) `level`.
+    pub fn at(&self, k: usize, level: DetailLevel) -> ModuleContext {
+        let mut m = self.get(k);
+        m.cut(level);
+        m
+    }
+
+    /// What [`plan`] orders modules by: status and distance from the focus.
+    pub fn relevance(&self) -> Vec<(Status, Option<usize>)> {
+        self.selected.iter().map(|&(i, d)| (self.reg.modules[i].m().metadata.status, d)).collect()
+    }
+}
+
+/// The bundle of `reg` (its `modules` left to the [`Modules`] returned beside it), with the
+/// findings of its validation `report`, health judged as of `now`. An unknown `--module` id is
+/// the usual usage error.
+pub fn build<'a>(
+    reg: &'a Registry,
+    report: &'a Report,
     git: Option<&GitState>,
     query: &Query,
     now: jiff::Timestamp,
-) -> Result<ContextBundle, Error> {
+) -> Result<(ContextBundle, Modules<'a>), Error> {
     let n = reg.modules.len();
     let whole = |i: usize| !reg.modules[i].is_broken();
 
@@ -434,15 +477,7 @@ pub fn build(
         }
     }
 
-    let settings = &reg.location.settings.health;
-    let modules: Vec<ModuleContext> = selected
-        .par_iter()
-        .map(|&(i, distance)| {
-            let mut m = module_context(reg, i, &findings[i], settings, now);
-            m.distance = distance;
-            m
-        })
-        .collect();
+    let indexes = indexes(reg);
 
     let mut by_status: BTreeMap<String, usize> =
         Status::ALL.iter().map(|s| (s.as_str().to_owned(), 0)).collect();
@@ -450,7 +485,7 @@ pub fn build(
         *by_status.entry(m.m().metadata.status.as_str().to_owned()).or_default() += 1;
     }
 
-    Ok(ContextBundle {
+    let bundle = ContextBundle {
         schema_version: SCHEMA_VERSION.to_owned(),
         detail_level: DetailLevel::Full,
         max_tokens: None,
@@ -465,10 +500,11 @@ pub fn build(
         focus,
         broken: reg.broken.clone(),
         diagnostics,
-        modules,
-        indexes: indexes(reg),
+        modules: Vec::new(),
+        indexes,
         estimated_tokens: 0,
-    })
+    };
+    Ok((bundle, Modules { reg, selected, findings, now }))
 }
 
 fn finding(d: &Diagnostic, rel: &Path) -> Finding {
@@ -724,37 +760,61 @@ fn json_type(v: &Value) -> &'static str {
 /// The indexes over every module whose manifest loads.
 fn indexes(reg: &Registry) -> Indexes {
     let mut ix = Indexes::default();
-    let mut claims: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let push = |list: &mut Vec<String>, id: &str| {
-        // Modules come in id order: a repeat within one module is the last entry.
-        if list.last().is_none_or(|l| l != id) {
-            list.push(id.to_owned());
+    // (key, module) pairs, sorted and grouped: a map built from sorted keys is built in one
+    // pass, where inserting key by key would compare long, alike keys at every level.
+    let mut endpoints: Vec<(String, usize)> = Vec::new();
+    let mut models: Vec<(&str, usize)> = Vec::new();
+    let mut events: Vec<(&str, bool, usize)> = Vec::new();
+    let mut tags: Vec<(&str, usize)> = Vec::new();
+    for (i, m) in reg.modules.iter().enumerate().filter(|(_, m)| !m.is_broken()) {
+        let caps = &m.m().capabilities;
+        endpoints.extend(caps.endpoints.iter().map(|e| (format!("{} {}", e.method, e.path), i)));
+        models.extend(caps.data_models.iter().map(|d| (d.name.as_str(), i)));
+        events.extend(caps.events.emits.iter().map(|e| (e.as_str(), false, i)));
+        events.extend(caps.events.consumes.iter().map(|e| (e.as_str(), true, i)));
+        tags.extend(m.m().metadata.tags.iter().map(|t| (t.as_str(), i)));
+    }
+    let id = |i: usize| reg.modules[i].id().to_owned();
+    // Module indexes are in id order, so sorting pairs sorts each list by id; a module that
+    // names a key twice is listed once.
+    let ids = |group: &[usize]| {
+        let mut out: Vec<String> = Vec::with_capacity(group.len());
+        let mut last = usize::MAX;
+        for &i in group {
+            if i != last {
+                out.push(id(i));
+                last = i;
+            }
         }
+        out
     };
-    for m in reg.modules.iter().filter(|m| !m.is_broken()) {
-        let (id, caps) = (m.id(), &m.m().capabilities);
-        for e in &caps.endpoints {
-            push(claims.entry(format!("{} {}", e.method, e.path)).or_default(), id);
+    endpoints.sort_unstable();
+    for group in endpoints.chunk_by(|a, b| a.0 == b.0) {
+        let claimants: Vec<usize> = group.iter().map(|g| g.1).collect();
+        let list = ids(&claimants);
+        if list.len() > 1 {
+            ix.endpoint_collisions.insert(group[0].0.clone(), list.clone());
         }
-        for d in &caps.data_models {
-            push(ix.data_models.entry(d.name.clone()).or_default(), id);
-        }
-        for ev in &caps.events.emits {
-            push(&mut ix.events.entry(ev.clone()).or_default().emitters, id);
-        }
-        for ev in &caps.events.consumes {
-            push(&mut ix.events.entry(ev.clone()).or_default().consumers, id);
-        }
-        for t in &m.m().metadata.tags {
-            push(ix.tags.entry(t.clone()).or_default(), id);
-        }
+        ix.endpoints.insert(group[0].0.clone(), list.into_iter().next().unwrap_or_default());
     }
-    for (endpoint, ids) in claims {
-        ix.endpoints.insert(endpoint.clone(), ids[0].clone());
-        if ids.len() > 1 {
-            ix.endpoint_collisions.insert(endpoint, ids);
-        }
-    }
+    let grouped = |mut pairs: Vec<(&str, usize)>| -> BTreeMap<String, Vec<String>> {
+        pairs.sort_unstable();
+        pairs
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|g| (g[0].0.to_owned(), ids(&g.iter().map(|p| p.1).collect::<Vec<_>>())))
+            .collect()
+    };
+    ix.data_models = grouped(models);
+    ix.tags = grouped(tags);
+    events.sort_unstable();
+    ix.events = events
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|g| {
+            let of =
+                |consumes: bool| ids(&g.iter().filter(|p| p.1 == consumes).map(|p| p.2).collect::<Vec<_>>());
+            (g[0].0.to_owned(), EventIndex { emitters: of(false), consumers: of(true) })
+        })
+        .collect();
 
     let keep: Vec<bool> = reg.modules.iter().map(|m| !m.is_broken()).collect();
     let order: Vec<usize> = dependency_order(reg).into_iter().filter(|&i| keep[i]).collect();
@@ -772,7 +832,6 @@ fn indexes(reg: &Registry) -> Indexes {
         placed[i] = true;
         ordered = k + 1;
     }
-    let id = |i: usize| reg.modules[i].id().to_owned();
     ix.unordered = order[ordered..].iter().map(|&i| id(i)).collect();
     ix.dependency_order = order.into_iter().map(id).collect();
     let found = RelGraph::build_within(reg, &[RelationType::DependsOn], Some(&keep)).cycles();
@@ -781,14 +840,8 @@ fn indexes(reg: &Registry) -> Indexes {
 }
 
 impl ModuleContext {
-    /// This module (built in full) cut to `level`.
-    pub fn at(&self, level: DetailLevel) -> ModuleContext {
-        let mut m = self.clone();
-        m.cut(level);
-        m
-    }
-
-    fn cut(&mut self, level: DetailLevel) {
+    /// Cut this module to (at most) `level`.
+    pub fn cut(&mut self, level: DetailLevel) {
         if level >= self.detail {
             return;
         }
@@ -863,24 +916,25 @@ pub struct Shortfall {
 /// down completely before the next loses any detail; within a tier every module goes to
 /// summary (in id order) before any goes to ids.
 pub fn plan(
-    modules: &[ModuleContext],
+    relevance: &[(Status, Option<usize>)],
     fixed: usize,
     prices: &[[usize; 3]],
     budget: usize,
 ) -> Result<Vec<DetailLevel>, Shortfall> {
-    let mut levels = vec![DetailLevel::Full; modules.len()];
+    let mut levels = vec![DetailLevel::Full; relevance.len()];
     let mut total = fixed + prices.iter().map(|p| p[2]).sum::<usize>();
-    let tier = |m: &ModuleContext| {
-        let rank = match m.status {
+    let tier = |k: usize| {
+        let (status, distance) = relevance[k];
+        let rank = match status {
             Status::Retired => 0,
             Status::Deprecated => 1,
             _ => 2,
         };
-        (rank, std::cmp::Reverse(m.distance.unwrap_or(0)))
+        (rank, std::cmp::Reverse(distance.unwrap_or(0)))
     };
-    let mut order: Vec<usize> = (0..modules.len()).collect();
-    order.sort_by_key(|&i| (tier(&modules[i]), i));
-    for group in order.chunk_by(|&a, &b| tier(&modules[a]) == tier(&modules[b])) {
+    let mut order: Vec<usize> = (0..relevance.len()).collect();
+    order.sort_by_key(|&k| (tier(k), k));
+    for group in order.chunk_by(|&a, &b| tier(a) == tier(b)) {
         for (from, to) in
             [(DetailLevel::Full, DetailLevel::Summary), (DetailLevel::Summary, DetailLevel::Ids)]
         {
@@ -894,14 +948,6 @@ pub fn plan(
         }
     }
     if total <= budget { Ok(levels) } else { Err(Shortfall { minimum: total }) }
-}
-
-/// The bundle with each module cut to (at most) its level; `detail_level` the lowest one used.
-pub fn apply(bundle: &mut ContextBundle, levels: &[DetailLevel]) {
-    for (m, &level) in bundle.modules.iter_mut().zip(levels) {
-        m.cut(level);
-    }
-    bundle.detail_level = bundle.modules.iter().map(|m| m.detail).min().unwrap_or(DetailLevel::Full);
 }
 
 /// The JSON Schema of the bundle (`schemas/context.schema.json`): of what modreg writes, so

@@ -165,6 +165,12 @@ fn same_registry_same_bytes() {
         assert_eq!(a.code, 0, "{}", a.stderr);
         assert!(a.stdout == b.stdout, "{args:?} differs between two runs");
     }
+    // Compact JSON, one module per line, rendered piece by piece in parallel: without the line
+    // breaks (JSON strings hold none) it is serde_json's own text.
+    let text = s.run(&["context", "--json"]).stdout;
+    let value: serde_json::Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(text.replace('\n', ""), serde_json::to_string(&value).unwrap());
+    assert_eq!(text.lines().filter(|l| l.starts_with("{\"id\":")).count(), 12, "{text}");
     // With and without the parse cache.
     let cold = s.run(&["--no-cache", "context", "--json"]);
     assert_eq!(cold.stdout, s.run(&["context", "--json"]).stdout);
