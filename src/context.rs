@@ -119,6 +119,24 @@ impl Context {
         Ok(self.registry.get_or_init(|| reg))
     }
 
+    /// The registry of the working tree and its validation report, from one load: the report
+    /// is the cached one when no input changed, else computed here (and cached).
+    pub fn registry_with_validation(&self) -> Result<(&Registry, Report), Error> {
+        let mut loader = self.loader()?;
+        let fingerprint = loader.fingerprint();
+        let reg = loader.load()?;
+        let report = match loader.cached_report(fingerprint) {
+            Some(report) => report,
+            None => {
+                let report = crate::validate::run(&reg);
+                loader.store_report(fingerprint, &report);
+                report
+            }
+        };
+        loader.finish();
+        Ok((self.registry.get_or_init(|| reg), report))
+    }
+
     /// The validation report of the working tree: the cached one when no input changed.
     pub fn validation(&self) -> Result<(Report, Files), Error> {
         self.loader()?.report_with(crate::validate::run)

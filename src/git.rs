@@ -448,6 +448,20 @@ impl Repo {
         Ok(out)
     }
 
+    /// Whether anything under `path` (relative to the toplevel; empty for the whole tree)
+    /// differs from HEAD: a staged or unstaged change, or an untracked file that is not
+    /// ignored (`git status --porcelain`). In a repository without commits, any file there.
+    pub fn is_dirty(&self, path: &Path) -> Result<bool, GitError> {
+        let mut cmd = git(&self.toplevel);
+        // Renames need not be found to know that something changed.
+        cmd.args(["status", "--porcelain", "-z", "--no-renames", "--untracked-files=normal", "--"]);
+        if !path.as_os_str().is_empty() {
+            cmd.arg(path);
+        }
+        let stdout = run(cmd, "status")?;
+        Ok(!stdout.is_empty())
+    }
+
     /// Whether commit `ancestor` is `descendant` or one of its ancestors (both commit ids).
     /// An id git does not know is an error.
     pub fn is_ancestor(&self, ancestor: &str, descendant: &str) -> Result<bool, GitError> {
@@ -935,6 +949,28 @@ mod tests {
         if !enclosed {
             assert!(Repo::discover(dir.path()).unwrap().is_none());
         }
+    }
+
+    #[test]
+    fn dirty_means_a_change_under_the_path_only() {
+        let f = Fixture::new();
+        f.write("registry/a/module.yaml", "a\n");
+        f.write("other.txt", "x\n");
+        let repo = f.repo();
+        assert!(repo.is_dirty(Path::new("registry")).unwrap(), "untracked, no commit yet");
+        f.commit("one");
+        assert!(!repo.is_dirty(Path::new("registry")).unwrap());
+        assert!(!repo.is_dirty(Path::new("")).unwrap());
+        f.write("other.txt", "y\n");
+        assert!(!repo.is_dirty(Path::new("registry")).unwrap(), "a change elsewhere");
+        assert!(repo.is_dirty(Path::new("")).unwrap());
+        f.write("registry/a/module.yaml", "b\n");
+        assert!(repo.is_dirty(Path::new("registry")).unwrap(), "modified");
+        f.commit("two");
+        f.write("registry/b/module.yaml", "new\n");
+        assert!(repo.is_dirty(Path::new("registry")).unwrap(), "untracked");
+        f.write(".gitignore", "registry/b/\n");
+        assert!(!repo.is_dirty(Path::new("registry")).unwrap(), "ignored");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::model::{Health, HealthSettings, HealthStatus};
 use crate::registry::Module;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HealthState {
     Healthy,

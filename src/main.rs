@@ -46,7 +46,11 @@ fn main() -> ExitCode {
     let out = modreg::run(cli, &ctx);
     // A closed pipe (`modreg list | head -1`) is the reader's choice, not an error.
     let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout.write_all(out.stdout.as_bytes()).and_then(|()| stdout.flush())
+    let written = std::iter::once(&out.stdout)
+        .chain(&out.stdout_parts)
+        .try_for_each(|part| stdout.write_all(part.as_bytes()))
+        .and_then(|()| stdout.flush());
+    if let Err(e) = written
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
         let _ = writeln!(std::io::stderr(), "error: writing output: {e}");

@@ -4,6 +4,7 @@
 //! below them sees a clap type.
 
 pub mod completions;
+pub mod context;
 pub mod deps;
 pub mod diff;
 pub mod explain;
@@ -37,6 +38,7 @@ pub fn dispatch(command: Command, ctx: &Context) -> Result<Output, Error> {
         Command::Graph(args) => graph::run(ctx, &args),
         Command::Deps(args) => deps::run(ctx, &args),
         Command::Stats(args) => stats::run(ctx, &args),
+        Command::Context(args) => context::run(ctx, &args),
         Command::Search(args) => search::run(ctx, &args),
         Command::Diff(args) => diff::run(ctx, &args),
         Command::Health(crate::cli::HealthCommand::Record(args)) => health::run(ctx, &args),

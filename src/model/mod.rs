@@ -42,12 +42,14 @@ pub const SEMVER_PATTERN: &str = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-
 pub enum SchemaName {
     Module,
     Health,
+    Context,
     Settings,
 }
 
 manifest::enum_names!(SchemaName {
     Module => "module",
     Health => "health",
+    Context => "context",
     Settings => "settings",
 });
 
@@ -56,6 +58,7 @@ impl SchemaName {
         match self {
             SchemaName::Module => "module.schema.json",
             SchemaName::Health => "health.schema.json",
+            SchemaName::Context => "context.schema.json",
             SchemaName::Settings => "settings.schema.json",
         }
     }
@@ -65,6 +68,9 @@ impl SchemaName {
         match self {
             SchemaName::Module => generate::<Manifest>(),
             SchemaName::Health => generate::<Health>(),
+            // The one schema of modreg's output rather than of a file it reads: the type lives
+            // with the report that builds it.
+            SchemaName::Context => crate::report::context::schema(),
             SchemaName::Settings => generate::<Settings>(),
         }
     }

@@ -3,6 +3,7 @@
 //! has a JSON form is a `Serialize` struct and [`json`] prints it; the other formats have a
 //! module each (one per command for the tables and pages).
 
+pub mod context;
 pub mod deps;
 pub mod diagnostics;
 pub mod diff;
@@ -19,6 +20,7 @@ pub mod show;
 pub mod stats;
 pub mod style;
 pub mod table;
+pub mod tokens;
 pub mod yaml;
 
 use serde::Serialize;
@@ -29,6 +31,9 @@ use crate::ExitStatus;
 #[derive(Debug, Default)]
 pub struct Output {
     pub stdout: String,
+    /// More of stdout, written after `stdout` in turn: a document of many megabytes rendered in
+    /// parallel pieces is written as they are rather than copied into one string first.
+    pub stdout_parts: Vec<String>,
     pub stderr: String,
     pub status: Option<ExitStatus>,
 }
@@ -36,6 +41,12 @@ pub struct Output {
 impl Output {
     pub fn data(stdout: String) -> Self {
         Output { stdout, ..Output::default() }
+    }
+
+    /// Data in pieces, written one after the other.
+    pub fn data_parts(mut parts: Vec<String>) -> Self {
+        let stdout = if parts.is_empty() { String::new() } else { parts.remove(0) };
+        Output { stdout, stdout_parts: parts, ..Output::default() }
     }
 
     pub fn with_status(mut self, status: ExitStatus) -> Self {

@@ -23,14 +23,14 @@ use crate::yaml::Document;
 
 /// One of modreg's own schemas as a JSON value, generated once per process.
 pub(crate) fn schema_value(name: SchemaName) -> &'static Value {
-    static CELLS: [OnceLock<Value>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    static CELLS: [OnceLock<Value>; 4] = [const { OnceLock::new() }; 4];
     CELLS[name as usize].get_or_init(|| name.schema().to_value())
 }
 
 /// The validator of one of modreg's schemas, compiled once per process, on first use: a run
 /// whose files all take the typed fast path never compiles it.
 pub(crate) fn validator(name: SchemaName) -> &'static Validator {
-    static CELLS: [OnceLock<Validator>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    static CELLS: [OnceLock<Validator>; 4] = [const { OnceLock::new() }; 4];
     CELLS[name as usize]
         .get_or_init(|| build_validator(schema_value(name)).expect("modreg's own schemas compile"))
 }

@@ -2,6 +2,7 @@
 
 mod cache;
 mod cli_shape;
+mod context;
 mod cycles;
 mod deps;
 mod diff;

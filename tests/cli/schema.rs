@@ -31,6 +31,7 @@ fn schema_command_prints_the_committed_file() {
     for (arg, file) in [
         ("module", "module.schema.json"),
         ("health", "health.schema.json"),
+        ("context", "context.schema.json"),
         ("settings", "settings.schema.json"),
     ] {
         let r = run(&["schema", arg]);

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The AI trio on the 10,000-module registry against `validate` (issue 10: `context --json` and
+# `search` within 1.2x of `validate`, less with a warm parse cache), plus `register --dry-run`,
+# the bundle's size in bytes and at `--max-tokens 100000`.
+#
+#   bench/ai.sh                      # set up /tmp/ai-bench if missing, then time
+#   AI_DIR=/tmp/x RUNS=10 bench/ai.sh
+#
+# Knobs (environment):
+#   AI_DIR   the project directory to create (default /tmp/ai-bench)
+#   MODULES  module count                             (default 10000)
+#   RUNS     timed runs per command, after 1 warmup  (default 5)
+#   MODREG   the binary to time (default: a release build in CARGO_TARGET_DIR or target/)
+#
+# The registry comes from ../shared/bench/gen_registry.py (copied from
+# /tmp/modreg-bench/reg2-$MODULES when bench/run.sh already generated it: the same output). It
+# is not a git repository, so `context` has no git figures to gather. "cold" rows run with
+# --no-cache (every manifest parsed), "warm" rows with the parse cache filled by the warmup.
+# Needs python3 and hyperfine.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")/.." && pwd)"
+dir="${AI_DIR:-/tmp/ai-bench}"
+modules="${MODULES:-10000}"
+runs="${RUNS:-5}"
+target="${CARGO_TARGET_DIR:-$here/target}"
+modreg="${MODREG:-$target/release/modreg}"
+
+if [ ! -d "$dir/registry" ]; then
+    rm -rf "$dir"
+    if [ -d "/tmp/modreg-bench/reg2-$modules/registry" ]; then
+        mkdir -p "$dir"
+        cp -r "/tmp/modreg-bench/reg2-$modules/registry" "/tmp/modreg-bench/reg2-$modules/modreg.yaml" "$dir/"
+    else
+        python3 "$here/../shared/bench/gen_registry.py" --modules "$modules" --out "$dir"
+    fi
+fi
+rm -rf "$dir/.modreg-cache"
+if [ ! -x "$modreg" ]; then
+    (cd "$here" && cargo build --release --quiet)
+fi
+# A new module for `register --dry-run`: unlike any generated one.
+cp "$here/tests/fixtures/similar/new/fleet-tracking.yaml" "$dir/candidate.yaml"
+cd "$dir"
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+query="send an invoice to a customer and notify them by email"
+
+echo "sizes:"
+"$modreg" context --json >"$tmp/bundle.json"
+"$modreg" context --json --max-tokens 100000 >"$tmp/bundle-100k.json"
+python3 - "$tmp/bundle.json" "$tmp/bundle-100k.json" <<'EOF'
+import json, os, sys
+for path in sys.argv[1:]:
+    doc = json.load(open(path))
+    print(f"- {os.path.basename(path)}: {os.path.getsize(path):,} bytes, detail_level {doc['detail_level']}, "
+          f"estimated_tokens {doc['estimated_tokens']:,}")
+EOF
+
+hyperfine -N --warmup 1 --runs "$runs" --export-json "$tmp/1.json" \
+    "$modreg --no-cache validate" \
+    "$modreg --no-cache context --json" \
+    "$modreg --no-cache context --json --max-tokens 100000" \
+    "$modreg --no-cache search '$query'" \
+    "$modreg --no-cache register --dry-run candidate.yaml" \
+    "$modreg validate" \
+    "$modreg context --json" \
+    "$modreg context --json --max-tokens 100000" \
+    "$modreg search '$query'" \
+    "$modreg register --dry-run candidate.yaml" >/dev/null
+python3 - "$tmp/1.json" <<'EOF'
+import json, statistics, sys
+rows = [(r["command"].split(" ", 1)[1], statistics.median(r["times"])) for r in json.load(open(sys.argv[1]))["results"]]
+base = dict(rows)["--no-cache validate"]
+print("\n| command | median (s) | vs `--no-cache validate` |\n|:---|---:|---:|")
+for cmd, m in rows:
+    print(f"| `{cmd}` | {m:.3f} | {m / base:.2f}× |")
+EOF
