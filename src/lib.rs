@@ -12,7 +12,8 @@
 //!   builds the indexes; [`git`] is the only module that runs `git`;
 //! - [`validate`] and [`graph`] work on the loaded registry; [`report`] builds what `list` and
 //!   `show` present from it (with [`health`]); [`search`] ranks its modules against a text;
-//! - [`output`] renders typed reports in the chosen `--format`;
+//! - [`output`] renders typed reports in the chosen `--format`; [`site`] renders the whole
+//!   registry as a static website (`modreg site`);
 //! - [`commands`] (one file per subcommand) turn clap arguments into plain queries for the
 //!   layers below and pick a renderer; [`cli`] is the clap edge. Nothing else knows clap
 //!   (`tests/cli/layering.rs` holds to that).
@@ -36,6 +37,7 @@ pub mod registry;
 pub mod report;
 pub mod schema;
 pub mod search;
+pub mod site;
 pub mod suggest;
 pub mod validate;
 pub mod yaml;
