@@ -23,7 +23,7 @@ use crate::site::{GRAPH_LIMIT, Shared};
 /// one step, cut to this many.
 const NEIGHBOURHOOD_LIMIT: usize = 40;
 /// Rows of the impact list shown on a module page (the count says how many in all).
-const IMPACT_ROWS: usize = 200;
+const IMPACT_ROWS: usize = 50;
 /// Health versions listed on a module page, newest first.
 const HISTORY_ROWS: usize = 20;
 /// The largest documentation file rendered (larger ones are linked by name only).
