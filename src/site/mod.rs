@@ -13,7 +13,7 @@ pub mod pages;
 pub mod svg;
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -165,13 +165,12 @@ pub fn write(inputs: &Inputs<'_>, out: &Path, progress: &(dyn Fn(u64) + Sync)) -
         name.push(".old");
         parent.join(format!(".{}-{}", name.to_string_lossy(), std::process::id()))
     });
+    // (An empty directory at `out` needs no moving: rename(2) replaces it.)
     if let Some(aside) = &aside {
         std::fs::rename(out, aside).map_err(|e| {
             let _ = std::fs::remove_dir_all(&tmp_path);
             Error::io(out, e)
         })?;
-    } else if out.is_dir() {
-        // An empty directory: rename(2) replaces it.
     }
     if let Err(e) = std::fs::rename(&tmp_path, out) {
         if let Some(aside) = &aside {
@@ -232,9 +231,4 @@ fn set_dir_mode(dir: &Path) {
     }
     #[cfg(not(unix))]
     let _ = dir;
-}
-
-/// The default output directory.
-pub fn default_dir() -> PathBuf {
-    PathBuf::from("site")
 }

@@ -38,8 +38,8 @@ pub struct Edge {
     pub data: Vec<String>,
 }
 
-/// What to draw: nodes, edges, and for each node the node whose cluster it belongs to (the
-/// top-most module it is `part_of`, through `part_of` edges among the nodes), if any.
+/// What to draw. `part_of` edges are not drawn as lines: they put the parts of a module in a
+/// box with it (the top-most module reached through `part_of` edges among the nodes).
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
     pub nodes: Vec<Node>,
