@@ -123,6 +123,15 @@ pub enum Command {
     ///
     /// Example: `modreg context --json --module crm --max-tokens 8000`
     Context(ContextArgs),
+    /// Write the registry as a static website: an index with filters, a page per module, the
+    /// relationship graph as SVG, and the statistics
+    ///
+    /// Plain HTML with one CSS and one small JS file, relative links only: open DIR/index.html
+    /// from disk or publish DIR anywhere (GitHub Pages, a CI artifact). DIR is replaced whole,
+    /// so it must be missing, empty, or a site modreg wrote (it holds .modreg-site).
+    ///
+    /// Example: `modreg site -o public --title "Platform modules"`
+    Site(SiteArgs),
     /// Record a module's health snapshot, or show its history from git
     #[command(subcommand)]
     Health(HealthCommand),
@@ -420,6 +429,16 @@ pub enum ContextFormat {
     Markdown,
     /// The bundle as one JSON document
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The directory to write the site into
+    #[arg(short, long, value_name = "DIR", default_value = "site")]
+    pub output: PathBuf,
+    /// The site's title, shown on every page
+    #[arg(long, value_name = "TITLE", default_value = "Module registry")]
+    pub title: String,
 }
 
 #[derive(Debug, Subcommand)]

@@ -344,6 +344,48 @@ impl Repo {
         };
         parse_file_versions(&stdout, path)
     }
+
+    /// [`Repo::file_versions`] of many files at once, from ONE `git log --raw` over all of them
+    /// (a site shows the health history of every module, and a process per module would cost
+    /// seconds on a large registry). Keyed by the paths asked about; a path with no version is
+    /// left out. Each list is newest first, as `file_versions` gives it.
+    pub fn files_versions(&self, paths: &[PathBuf]) -> Result<HashMap<PathBuf, Vec<FileVersion>>, GitError> {
+        if paths.is_empty() {
+            return Ok(HashMap::new());
+        }
+        if paths.iter().any(|p| p.as_os_str().is_empty()) {
+            return Err(GitError::new("the history of a file needs the file's path"));
+        }
+        let mut cmd = git(&self.toplevel);
+        cmd.args([
+            "log",
+            "--no-follow",
+            "--no-show-signature",
+            "--no-color",
+            "--full-history",
+            "--date-order",
+            "--root",
+            "--no-renames",
+            "--diff-merges=first-parent",
+            "--raw",
+            "--no-abbrev",
+            "-z",
+            "--format=%H %cI",
+            "--",
+        ])
+        .args(paths);
+        let stdout = match run(cmd, "log") {
+            Ok(stdout) => stdout,
+            Err(e) => return if self.resolve("HEAD").is_err() { Ok(HashMap::new()) } else { Err(e) },
+        };
+        let wanted: HashMap<&[u8], &PathBuf> =
+            paths.iter().map(|p| (p.as_os_str().as_encoded_bytes(), p)).collect();
+        let found = parse_versions(&stdout, |path| wanted.contains_key(path))?;
+        Ok(found
+            .into_iter()
+            .filter_map(|(k, v)| wanted.get(k.as_slice()).map(|p| ((*p).clone(), v)))
+            .collect())
+    }
     /// For every directory directly under `parent` (relative to the toplevel; empty for the
     /// toplevel itself), the commits that touched a file anywhere inside it: how many, and the
     /// newest. Keys are the directory names. ONE `git log --name-only`, streamed and folded,
@@ -775,9 +817,19 @@ pub struct VersionContent {
 /// path as its first parent had it) is not a version. Raw fields for other paths (a directory
 /// once at `path` has entries below it) are ignored.
 fn parse_file_versions(stdout: &[u8], path: &Path) -> Result<Vec<FileVersion>, GitError> {
-    let bad = |what: String| GitError::unexpected("log --raw", what);
     let want = path.as_os_str().as_encoded_bytes();
-    let mut versions: Vec<FileVersion> = Vec::new();
+    let mut found = parse_versions(stdout, |p| p == want)?;
+    Ok(found.remove(want).unwrap_or_default())
+}
+
+/// The versions of every path `wanted` accepts in `git log --raw` output, as
+/// [`parse_file_versions`] reads one path's.
+fn parse_versions(
+    stdout: &[u8],
+    wanted: impl Fn(&[u8]) -> bool,
+) -> Result<HashMap<Vec<u8>, Vec<FileVersion>>, GitError> {
+    let bad = |what: String| GitError::unexpected("log --raw", what);
+    let mut by_path: HashMap<Vec<u8>, Vec<FileVersion>> = HashMap::new();
     // The header of the commit being read.
     let mut current: Option<(String, String)> = None;
     let mut fields = stdout.split(|&b| b == 0);
@@ -794,7 +846,7 @@ fn parse_file_versions(stdout: &[u8], path: &Path) -> Result<Vec<FileVersion>, G
                 .next()
                 .filter(|p| !p.is_empty())
                 .ok_or_else(|| bad("a change without its path".to_owned()))?;
-            if changed != want {
+            if !wanted(changed) {
                 continue;
             }
             let raw = std::str::from_utf8(raw).map_err(|_| bad("a change that is not UTF-8".to_owned()))?;
@@ -819,6 +871,7 @@ fn parse_file_versions(stdout: &[u8], path: &Path) -> Result<Vec<FileVersion>, G
             .map(|kind| VersionContent { kind, oid: oid.to_owned() });
             let version = FileVersion { commit: commit.clone(), date: date.clone(), content };
             // One version per commit: should git list the path twice, the last word counts.
+            let versions = by_path.entry(changed.to_vec()).or_default();
             match versions.last_mut() {
                 Some(last) if last.commit == version.commit => *last = version,
                 _ => versions.push(version),
@@ -833,7 +886,7 @@ fn parse_file_versions(stdout: &[u8], path: &Path) -> Result<Vec<FileVersion>, G
             current = Some((commit.to_owned(), date.to_owned()));
         }
     }
-    Ok(versions)
+    Ok(by_path)
 }
 
 #[cfg(test)]
@@ -1269,6 +1322,15 @@ mod tests {
         assert!(repo.file_versions(Path::new("")).is_err(), "a file's history needs its path");
         // A directory's path lists no version: only the file itself has versions.
         assert!(repo.file_versions(Path::new("registry/with space")).unwrap().is_empty());
+
+        // Many paths at once give what each path gives alone.
+        let other = "registry/other/health.yaml";
+        let paths = [PathBuf::from(path), PathBuf::from(other), PathBuf::from("registry/never.yaml")];
+        let many = repo.files_versions(&paths).unwrap();
+        assert_eq!(many.len(), 2, "a path with no version is left out");
+        assert_eq!(many[&paths[0]], found);
+        assert_eq!(many[&paths[1]], repo.file_versions(Path::new(other)).unwrap());
+        assert!(repo.files_versions(&[]).unwrap().is_empty());
     }
 
     #[test]

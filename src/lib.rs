@@ -13,7 +13,8 @@
 //! - [`validate`] and [`graph`] work on the loaded registry, [`diff`] on two of them;
 //!   [`report`] builds what `list` and `show` present from it (with [`health`]); [`search`]
 //!   ranks its modules against a text;
-//! - [`output`] renders typed reports in the chosen `--format`;
+//! - [`output`] renders typed reports in the chosen `--format`; [`site`] renders the whole
+//!   registry as a static website (`modreg site`);
 //! - [`commands`] (one file per subcommand) turn clap arguments into plain queries for the
 //!   layers below and pick a renderer; [`cli`] is the clap edge. Nothing else knows clap
 //!   (`tests/cli/layering.rs` holds to that).
@@ -38,6 +39,7 @@ pub mod registry;
 pub mod report;
 pub mod schema;
 pub mod search;
+pub mod site;
 pub mod suggest;
 pub mod validate;
 pub mod yaml;

@@ -19,6 +19,7 @@ pub mod register;
 pub mod schema;
 pub mod search;
 pub mod show;
+pub mod site;
 pub mod stats;
 pub mod validate;
 
@@ -41,6 +42,7 @@ pub fn dispatch(command: Command, ctx: &Context) -> Result<Output, Error> {
         Command::Context(args) => context::run(ctx, &args),
         Command::Search(args) => search::run(ctx, &args),
         Command::Diff(args) => diff::run(ctx, &args),
+        Command::Site(args) => site::run(ctx, &args),
         Command::Health(crate::cli::HealthCommand::Record(args)) => health::run(ctx, &args),
         Command::Health(crate::cli::HealthCommand::History(args)) => history::run(ctx, &args),
         Command::Schema(args) => Ok(schema::run(&args)),

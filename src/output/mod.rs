@@ -14,6 +14,7 @@ pub mod history;
 pub mod junit;
 pub mod list;
 pub mod mermaid;
+pub mod progress;
 pub mod sarif;
 pub mod search;
 pub mod show;

@@ -165,23 +165,68 @@ pub fn build(repo: &Repo, prefix: &Path, query: &Query) -> Result<HistoryReport,
     let git_err = |e: crate::git::GitError| Error::Other(e.to_string());
     let mut found = repo.file_versions(&path).map_err(git_err)?;
     found.reverse();
+    let blobs = repo.read_blobs(&blob_ids(&found), MAX_FILE_BYTES).map_err(git_err)?;
+    Ok(assemble(query, &path, &found, blobs))
+}
 
-    let files: Vec<&str> = found
+/// The histories of the modules `ids` (without `--since`), from one `git log` and one
+/// `git cat-file` over all of them: what `modreg site` shows on every module page. Modules
+/// whose snapshot git never saw are left out.
+pub fn build_many(
+    repo: &Repo,
+    prefix: &Path,
+    ids: &[&str],
+) -> Result<BTreeMap<String, HistoryReport>, Error> {
+    let git_err = |e: crate::git::GitError| Error::Other(e.to_string());
+    let ids: Vec<&str> = ids.iter().copied().filter(|id| is_module_name(id)).collect();
+    let paths: Vec<PathBuf> = ids.iter().map(|id| prefix.join(id).join(HEALTH_FILE)).collect();
+    let mut found = repo.files_versions(&paths).map_err(git_err)?;
+    let mut lists: Vec<(&str, PathBuf, Vec<FileVersion>)> = Vec::new();
+    for (id, path) in ids.iter().zip(paths) {
+        if let Some(mut versions) = found.remove(&path) {
+            versions.reverse();
+            lists.push((id, path, versions));
+        }
+    }
+    let all: Vec<&str> = lists.iter().flat_map(|(_, _, v)| blob_ids(v)).collect();
+    let mut blobs = repo.read_blobs(&all, MAX_FILE_BYTES).map_err(git_err)?.into_iter();
+    let mut out = BTreeMap::new();
+    for (id, path, versions) in &lists {
+        let mine: Vec<crate::git::Blob> = blobs.by_ref().take(blob_ids(versions).len()).collect();
+        let query = Query { id: (*id).to_owned(), since: None };
+        out.insert((*id).to_owned(), assemble(&query, path, versions, mine));
+    }
+    Ok(out)
+}
+
+/// The blobs to read for `found`: one per version that left a file.
+fn blob_ids(found: &[FileVersion]) -> Vec<&str> {
+    found
         .iter()
         .filter_map(|v| v.content.as_ref().filter(|c| c.kind.is_file()).map(|c| c.oid.as_str()))
-        .collect();
-    let mut blobs = repo.read_blobs(&files, MAX_FILE_BYTES).map_err(git_err)?.into_iter();
+        .collect()
+}
+
+/// The report from the versions of the snapshot at `path`, oldest first, and their blobs (in
+/// the order of [`blob_ids`]).
+fn assemble(
+    query: &Query,
+    path: &Path,
+    found: &[FileVersion],
+    blobs: Vec<crate::git::Blob>,
+) -> HistoryReport {
+    let mut blobs = blobs.into_iter();
     let read: Vec<(&FileVersion, Option<crate::git::Blob>)> = found
         .iter()
         .map(|v| (v, v.content.as_ref().filter(|c| c.kind.is_file()).and_then(|_| blobs.next())))
         .collect();
     let parsed: Vec<(Version, Option<Health>)> =
-        read.into_par_iter().map(|(v, blob)| version(v, blob, &path)).collect();
+        read.into_par_iter().map(|(v, blob)| version(v, blob, path)).collect();
 
     let mut versions: Vec<Version> = Vec::with_capacity(parsed.len());
     let mut collapsed = 0;
     let mut previous: Option<(&FileVersion, Option<Health>)> = None;
-    for ((version, health), committed) in parsed.into_iter().zip(&found) {
+    for ((version, health), committed) in parsed.into_iter().zip(found) {
         if let Some((before, before_health)) = &previous
             && repeats(before, before_health.as_ref(), committed, health.as_ref())
         {
@@ -197,15 +242,15 @@ pub fn build(repo: &Repo, prefix: &Path, query: &Query) -> Result<HistoryReport,
     }
     let excluded_by_since = before - versions.len();
     let trends = trends(&versions);
-    Ok(HistoryReport {
+    HistoryReport {
         module: query.id.clone(),
-        path: path_string(&path),
+        path: path_string(path),
         since: query.since.map(|t| t.to_string()),
         collapsed,
         excluded_by_since,
         versions,
         trends,
-    })
+    }
 }
 
 /// `later` repeats `earlier`: the same blob, or two whole snapshots with the same values.

@@ -19,6 +19,7 @@ const LIBRARY: &[&str] = &[
     "src/report",
     "src/schema",
     "src/search",
+    "src/site",
     "src/validate",
     "src/yaml",
     "src/fsutil.rs",

@@ -25,6 +25,7 @@ mod register;
 mod schema;
 mod search;
 mod show;
+mod site;
 mod sources;
 mod stats;
 mod util;
