@@ -19,9 +19,10 @@
 # edited in the working tree: every fifth loses its first endpoint (breaking), the others get a
 # new tag and a patch version (info). Needs git, python3 and hyperfine.
 #
-# Rows: diff --no-cache (the base read from git with one ls-tree and one cat-file --batch, the
-# working tree parsed), diff with the parse cache (the working tree from the cache), and
-# validate --no-cache. Prints the medians and the ratios.
+# Rows: diff --no-cache (the working tree parsed; of the base, listed with one ls-tree, only the
+# files `git diff --name-only` says differ are read with one cat-file --batch and parsed), diff
+# with the parse cache (the working tree from the cache), and validate --no-cache. Prints the
+# medians and the ratios.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")/.." && pwd)"

@@ -1,5 +1,6 @@
-//! Reads a git repository through local plumbing (`rev-parse`, `ls-tree`, `cat-file`, `log`):
-//! the registry as it was at a revision, and the history of a path. The only module that runs
+//! Reads a git repository through local plumbing (`rev-parse`, `ls-tree`, `cat-file`, `log`, and
+//! one `diff` for the files that changed since a revision): the registry as it was at a
+//! revision, and the history of a path. The only module that runs
 //! `git`; it never writes to a repository, takes no optional locks and never touches a remote.
 
 use std::collections::{BTreeMap, HashMap};
@@ -199,6 +200,37 @@ impl Repo {
         }
         let stdout = run(cmd, "ls-tree")?;
         stdout.split(|&b| b == 0).filter(|record| !record.is_empty()).map(parse_tree_entry).collect()
+    }
+
+    /// The paths under `path` (relative to the toplevel; empty for the whole tree) whose
+    /// working-tree contents differ from `commit`'s tree, relative to the toplevel: modified,
+    /// deleted or changed in kind, whether staged or not. Untracked files are not listed (a
+    /// caller that wants "same bytes as the commit" asks only about paths the commit has).
+    ///
+    /// This is `git diff <commit>` rather than the plumbing `diff-index`: both answer from the
+    /// index's stat data without reading unchanged files, but for a file whose stat data is
+    /// stale (touched, copied, restored from a CI cache) `diff-index` reports a change while
+    /// `git diff` compares the contents and drops it. `GIT_OPTIONAL_LOCKS=0` keeps it from
+    /// writing the refreshed index; the options keep user configuration out of its answer.
+    pub fn changed_paths(&self, commit: &str, path: &Path) -> Result<Vec<PathBuf>, GitError> {
+        let mut cmd = git(&self.toplevel);
+        cmd.args([
+            "diff",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--no-renames",
+            "--ignore-submodules=all",
+            "--name-only",
+            "-z",
+            "--end-of-options",
+            commit,
+            "--",
+        ]);
+        if !path.as_os_str().is_empty() {
+            cmd.arg(path);
+        }
+        let stdout = run(cmd, "diff")?;
+        stdout.split(|&b| b == 0).filter(|p| !p.is_empty()).map(path_from_bytes).collect()
     }
 
     /// The contents of `oids` (blob ids), in order, from ONE `git cat-file --batch` process.
@@ -1118,6 +1150,53 @@ mod tests {
         assert!(err.message.contains("git ls-tree") && err.message.contains("nope"), "{err}");
         assert!(repo.ls_tree("--output=x", Path::new("registry")).is_err());
         assert!(!f.root.join("x").exists());
+    }
+
+    #[test]
+    fn changed_paths_compares_a_commit_with_the_working_tree_by_content() {
+        let f = Fixture::new();
+        for p in ["registry/a/module.yaml", "registry/b/module.yaml", "registry/c/module.yaml"] {
+            f.write(p, format!("{p}\n"));
+        }
+        f.write("registry/d/module.yaml", "d\n");
+        f.write("registry/*/module.yaml", "a name like a pattern\n");
+        f.write("other/module.yaml", "outside\n");
+        let base = f.commit("base");
+        let repo = f.repo();
+        let changed = |path: &str| repo.changed_paths(&base, Path::new(path)).unwrap();
+        assert!(changed("registry").is_empty());
+        // Modified in the working tree; staged only; deleted; touched with the same contents;
+        // staged and changed back; untracked; outside the path.
+        f.write("registry/a/module.yaml", "a, edited\n");
+        f.write("registry/b/module.yaml", "b, staged\n");
+        f.git(&["add", "registry/b/module.yaml"]);
+        fs::remove_file(f.root.join("registry/c/module.yaml")).unwrap();
+        let d = f.root.join("registry/d/module.yaml");
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+        fs::File::options().write(true).open(&d).unwrap().set_modified(later).unwrap();
+        f.write("registry/*/module.yaml", "staged, then back\n");
+        f.git(&["add", ":(literal)registry/*/module.yaml"]);
+        f.write("registry/*/module.yaml", "a name like a pattern\n");
+        f.write("registry/e/module.yaml", "untracked\n");
+        f.write("other/module.yaml", "outside, edited\n");
+        let paths = |v: &[&str]| v.iter().map(PathBuf::from).collect::<Vec<_>>();
+        assert_eq!(
+            changed("registry"),
+            paths(&["registry/a/module.yaml", "registry/b/module.yaml", "registry/c/module.yaml"])
+        );
+        // Paths are literal, not patterns.
+        assert_eq!(changed("registry/*"), paths(&[]));
+        assert_eq!(changed("registry/a"), paths(&["registry/a/module.yaml"]));
+        assert_eq!(
+            changed(""),
+            paths(&[
+                "other/module.yaml",
+                "registry/a/module.yaml",
+                "registry/b/module.yaml",
+                "registry/c/module.yaml"
+            ])
+        );
+        assert!(repo.changed_paths("nope", Path::new("registry")).is_err());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `modreg diff [--against REF|DIR]`: loads the base (a git revision straight from the object
-//! store, or another registry directory) beside the working tree, asks `diff` for the report,
-//! and renders it. `--fail-on` turns the worst level found into the exit status.
+//! store, parsing only the files that differ from the working tree; or another registry
+//! directory) beside the working tree, asks `diff` for the report, and renders it. `--fail-on`
+//! turns the worst level found into the exit status.
 
 use std::path::{Path, PathBuf};
 
@@ -9,37 +10,13 @@ use crate::context::Context;
 use crate::diff::{self, Base, DiffReport, Level};
 use crate::git::Repo;
 use crate::output::{self, Output};
-use crate::registry::{GitTree, Loader, Source, discover};
+use crate::registry::{GitTree, Loader, Registry, Source, discover};
 use crate::{Error, ExitStatus};
 
 use super::validate::{GITHUB_STEP_SUMMARY, absolute, append, repo_root};
 
 pub fn run(ctx: &Context, args: &DiffArgs) -> Result<Output, Error> {
-    let location = ctx.locate()?;
-    // An existing directory is a registry to compare with; anything else is a revision.
-    let dir = ctx.cwd.join(&args.against);
-    let (base_loader, base) = if dir.is_dir() {
-        // A project directory (with modreg.yaml, or a registry/ inside) or the registry itself.
-        let base_location = if dir.join(discover::SETTINGS_FILE).is_file() {
-            let found = discover::discover(None, &dir)?;
-            discover::Location { root: dir.join(&found.root), ..found }
-        } else if dir.join("registry").is_dir() {
-            discover::discover(Some(&dir.join("registry")), &ctx.cwd)?
-        } else {
-            discover::discover(Some(&dir), &ctx.cwd)?
-        };
-        (Loader::new(base_location, Source::WorkTree, None)?, Base::Dir(PathBuf::from(&args.against)))
-    } else {
-        let tree = git_tree(&location.root, &args.against)?;
-        let base = Base::Git { rev: args.against.clone(), commit: tree.commit.clone() };
-        (Loader::new(location, Source::Git(tree), None)?, base)
-    };
-    let mut work_loader = ctx.loader()?;
-    let mut base_loader = base_loader;
-    // Both sides at once: `git cat-file` streams blobs while the working tree is parsed.
-    let (before, after) = rayon::join(|| base_loader.load(), || work_loader.load());
-    work_loader.finish();
-    let (before, after) = (before?, after?);
+    let (before, after, base) = sides(ctx, &args.against, true)?;
     let mut report = diff::diff(&before, &after, base);
     relocate(ctx, &mut report, args.format);
 
@@ -66,6 +43,64 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<Output, Error> {
     };
     let failed = threshold.zip(report.worst()).is_some_and(|(t, worst)| worst >= t);
     Ok(out.with_status(if failed { ExitStatus::Invalid } else { ExitStatus::Success }))
+}
+
+/// The base (`against`: a directory, else a git revision) and the working tree, loaded.
+///
+/// Against a revision, with `reuse`, no file is parsed twice: while the working tree loads
+/// (keeping each file's outcome), git lists the base and says which files differ from it in the
+/// working tree (from the index's stat cache, without reading unchanged files); the base then
+/// takes the working tree's outcome of every other file and reads and parses only the blobs
+/// that differ (and the files the working tree lacks). A file's outcome depends only on its
+/// bytes, so the report is the same either way; `reuse` is off only in tests that check that.
+/// Should git not say, every blob is parsed.
+pub fn sides(ctx: &Context, against: &str, reuse: bool) -> Result<(Registry, Registry, Base), Error> {
+    let location = ctx.locate()?;
+    // An existing directory is a registry to compare with; anything else is a revision.
+    let dir = ctx.cwd.join(against);
+    if dir.is_dir() {
+        // A project directory (with modreg.yaml, or a registry/ inside) or the registry itself.
+        let base_location = if dir.join(discover::SETTINGS_FILE).is_file() {
+            let found = discover::discover(None, &dir)?;
+            discover::Location { root: dir.join(&found.root), ..found }
+        } else if dir.join("registry").is_dir() {
+            discover::discover(Some(&dir.join("registry")), &ctx.cwd)?
+        } else {
+            discover::discover(Some(&dir), &ctx.cwd)?
+        };
+        let mut base_loader = Loader::new(base_location, Source::WorkTree, None)?;
+        let mut work_loader = ctx.loader()?;
+        let (before, after) = rayon::join(|| base_loader.load(), || work_loader.load());
+        work_loader.finish();
+        return Ok((before?, after?, Base::Dir(PathBuf::from(against))));
+    }
+    let tree = git_tree(&location.root, against)?;
+    let base = Base::Git { rev: against.to_owned(), commit: tree.commit.clone() };
+    if !reuse {
+        let mut base_loader = Loader::new(location, Source::Git(tree), None)?;
+        let mut work_loader = ctx.loader()?;
+        // Both sides at once: `git cat-file` streams blobs while the working tree is parsed.
+        let (before, after) = rayon::join(|| base_loader.load(), || work_loader.load());
+        work_loader.finish();
+        return Ok((before?, after?, base));
+    }
+    let mut work_loader = ctx.loader()?;
+    work_loader.keep_outcomes();
+    let ((base_loader, changed), after) = rayon::join(
+        || {
+            let changed = tree.changed_in_work_tree();
+            (Loader::new(location, Source::Git(tree), None), changed)
+        },
+        || work_loader.load(),
+    );
+    let mut base_loader = base_loader?;
+    let after = after?;
+    if let (Some(mut outcomes), Ok(changed)) = (work_loader.take_outcomes(), changed) {
+        outcomes.forget(changed.iter().map(PathBuf::as_path));
+        base_loader.reuse(outcomes);
+    }
+    work_loader.finish();
+    Ok((base_loader.load()?, after, base))
 }
 
 /// The registry at `rev`, with hints for the ways a revision goes missing: a shallow clone (a

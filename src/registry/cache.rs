@@ -98,7 +98,7 @@ pub enum FileOutcome {
 }
 
 impl FileOutcome {
-    fn diagnostics_mut(&mut self) -> &mut Vec<Diagnostic> {
+    pub(crate) fn diagnostics_mut(&mut self) -> &mut Vec<Diagnostic> {
         match self {
             FileOutcome::Manifest(o) => &mut o.diagnostics,
             FileOutcome::Health(o) => &mut o.diagnostics,
@@ -456,7 +456,7 @@ impl Cache {
 
 /// Move diagnostics' files from below `from` to below `to` (the cache stores them relative to
 /// the registry, which `Path::new("")` stands for). Files elsewhere keep their path.
-fn rebase(diags: &mut [Diagnostic], from: &Path, to: &Path) {
+pub(crate) fn rebase(diags: &mut [Diagnostic], from: &Path, to: &Path) {
     for d in diags {
         if let Ok(rest) = d.file.strip_prefix(from) {
             d.file = to.join(rest);

@@ -96,6 +96,28 @@ pub struct LoadStats {
     pub files: usize,
     /// Of those, served by the parse cache (the rest went through the per-file phase).
     pub from_cache: usize,
+    /// Of those, taken from another load of the same bytes ([`Loader::reuse`]).
+    pub reused: usize,
+}
+
+/// The per-file outcomes of a load ([`Loader::keep_outcomes`]), for another load of the same
+/// files: the base of a diff takes the working tree's outcome of every file whose bytes git
+/// says are the same at the base revision, rather than reading and parsing the blob again.
+#[derive(Debug, Default)]
+pub struct Outcomes {
+    /// The registry as the outcomes' diagnostics name it.
+    root: PathBuf,
+    /// By path relative to the registry root: the file's size and its outcome.
+    files: HashMap<PathBuf, (u64, FileOutcome)>,
+}
+
+impl Outcomes {
+    /// Forget the outcomes of `paths` (relative to the registry root): files whose bytes differ.
+    pub fn forget<'a>(&mut self, paths: impl IntoIterator<Item = &'a Path>) {
+        for p in paths {
+            self.files.remove(p);
+        }
+    }
 }
 
 /// Loads a registry from one source, with the parse cache when the source is the working tree.
@@ -105,6 +127,11 @@ pub struct Loader {
     display_root: PathBuf,
     listing: Listing,
     cache: Option<Cache>,
+    /// Keep a copy of every readable file's outcome for [`Loader::take_outcomes`].
+    keep: bool,
+    kept: Option<Outcomes>,
+    /// Outcomes to take instead of reading files ([`Loader::reuse`]).
+    reuse: Option<Outcomes>,
 }
 
 impl Loader {
@@ -129,7 +156,37 @@ impl Loader {
             }
         };
         let listing = source.list(&root)?;
-        Ok(Loader { location, source, display_root, listing, cache })
+        Ok(Loader { location, source, display_root, listing, cache, keep: false, kept: None, reuse: None })
+    }
+
+    /// Have the next [`Loader::load`] keep a copy of the per-file outcome of every file it could
+    /// read, for [`Loader::take_outcomes`].
+    pub fn keep_outcomes(&mut self) {
+        self.keep = true;
+    }
+
+    /// The outcomes the last load kept (see [`Loader::keep_outcomes`]).
+    pub fn take_outcomes(&mut self) -> Option<Outcomes> {
+        self.kept.take()
+    }
+
+    /// Take the outcome of a file of the listing from `outcomes` instead of reading it, when
+    /// `outcomes` has one for its path and its size is the same. The caller vouches that such a
+    /// file holds the same bytes (forgetting first every path whose contents may differ); its
+    /// diagnostics are renamed to this source's names.
+    pub fn reuse(&mut self, outcomes: Outcomes) {
+        self.reuse = Some(outcomes);
+    }
+
+    /// The reused outcome of a file, when there is one (see [`Loader::reuse`]).
+    fn reused(&mut self, entry: &Entry) -> Option<FileOutcome> {
+        let reuse = self.reuse.as_mut()?;
+        let (size, mut outcome) = reuse.files.remove(&entry.path)?;
+        if size != entry.size {
+            return None;
+        }
+        cache::rebase(outcome.diagnostics_mut(), &reuse.root, &self.display_root);
+        Some(outcome)
     }
 
     /// What a full validation of this registry depends on, when that can be trusted (see
@@ -191,6 +248,7 @@ impl Loader {
         // the listing, each top-level entry with the entries below it.
         let mut slots: Vec<[Slot; 2]> = Vec::new();
         let mut todo: Vec<(usize, usize, Entry)> = Vec::new();
+        let mut reused = 0;
         let listing = std::mem::take(&mut self.listing);
         for (e, inside) in listing.groups() {
             let name = e.path.to_string_lossy().into_owned();
@@ -249,27 +307,40 @@ impl Loader {
                         todo.push((d, f, entry.clone()));
                         Slot::Pending
                     }
-                    Kind::File => match self.cache.as_mut().and_then(|c| c.take(entry)) {
-                        Some(outcome) => Slot::Done(outcome),
-                        None => {
+                    Kind::File => {
+                        if let Some(outcome) = self.cache.as_mut().and_then(|c| c.take(entry)) {
+                            Slot::Done(outcome)
+                        } else if let Some(outcome) = self.reused(entry) {
+                            reused += 1;
+                            Slot::Done(outcome)
+                        } else {
                             todo.push((d, f, entry.clone()));
                             Slot::Pending
                         }
-                    },
+                    }
                 };
             }
             dirs.push(name);
             slots.push(pair);
         }
         self.listing = listing;
+        self.reuse = None;
 
         let parsed = todo.len();
-        let from_cache = slots.iter().flatten().filter(|s| matches!(s, Slot::Done(_))).count();
-        for (d, f, outcome, encoded) in self.per_file(todo) {
+        let from_cache = slots.iter().flatten().filter(|s| matches!(s, Slot::Done(_))).count() - reused;
+        let mut unreadable = Vec::new();
+        for (d, f, outcome, readable, encoded) in self.per_file(todo) {
             if let (Some(cache), Some((entry, bytes))) = (self.cache.as_mut(), encoded) {
                 cache.put(&entry, bytes);
             }
+            if !readable {
+                unreadable.push((d, f));
+            }
             slots[d][f] = Slot::Done(outcome);
+        }
+        if self.keep {
+            unreadable.sort_unstable();
+            self.kept = Some(self.copy_outcomes(&dirs, &slots, &unreadable));
         }
 
         let mut modules: Vec<Module> = Vec::with_capacity(dirs.len());
@@ -367,17 +438,41 @@ impl Loader {
             diagnostics,
             broken,
         );
-        reg.stats = LoadStats { files: parsed + from_cache, from_cache };
+        reg.stats = LoadStats { files: parsed + from_cache + reused, from_cache, reused };
         Ok(reg)
     }
 
-    /// The per-file phase for every file not served by the cache, in parallel. Each result may
-    /// carry its cache encoding (made on the worker thread).
+    /// A copy of the outcome of every file the load read (not an unreadable one: the same
+    /// bytes elsewhere may well be readable), in parallel.
+    fn copy_outcomes(&self, dirs: &[String], slots: &[[Slot; 2]], unreadable: &[(usize, usize)]) -> Outcomes {
+        let files = dirs
+            .par_iter()
+            .zip(slots)
+            .enumerate()
+            .flat_map_iter(|(d, (name, pair))| {
+                [MANIFEST_FILE, HEALTH_FILE].into_iter().enumerate().filter_map(move |(f, file)| {
+                    let Slot::Done(outcome) = &pair[f] else {
+                        return None;
+                    };
+                    let rel = Path::new(name).join(file);
+                    if unreadable.binary_search(&(d, f)).is_ok() || self.is_candidate(&rel) {
+                        return None;
+                    }
+                    let size = self.listing.get(&rel)?.size;
+                    Some((rel, (size, outcome.clone())))
+                })
+            })
+            .collect();
+        Outcomes { root: self.display_root.clone(), files }
+    }
+
+    /// The per-file phase for every file not served by the cache, in parallel: each outcome,
+    /// whether the file could be read, and maybe its cache encoding (made on the worker thread).
     #[allow(clippy::type_complexity)]
     fn per_file(
         &self,
         todo: Vec<(usize, usize, Entry)>,
-    ) -> Vec<(usize, usize, FileOutcome, Option<(Entry, Vec<u8>)>)> {
+    ) -> Vec<(usize, usize, FileOutcome, bool, Option<(Entry, Vec<u8>)>)> {
         let compiled = embedded::Compiled::default();
         let root = &self.location.root;
         let refs: Vec<&Entry> = todo.iter().map(|(_, _, e)| e).collect();
@@ -421,7 +516,7 @@ impl Loader {
                     .then(|| Cache::encode(&entry, &outcome, &self.display_root))
                     .flatten()
                     .map(|b| (entry, b));
-                (d, f, outcome, encoded)
+                (d, f, outcome, readable, encoded)
             })
             .collect()
     }

@@ -141,6 +141,20 @@ impl GitTree {
         let commit = repo.resolve(rev).map_err(|e| Error::Usage(e.to_string()))?;
         Ok(GitTree { repo: Arc::new(repo), rev: rev.to_owned(), commit, prefix })
     }
+
+    /// The files of the registry (relative to its root) whose contents in the working tree may
+    /// differ from this revision's: every other file the revision has is in the working tree
+    /// with the same bytes, or with bytes git's filters (end-of-line conversion) turn into the
+    /// same blob, which is why a reader still compares sizes. Files the revision lacks are not
+    /// listed.
+    pub fn changed_in_work_tree(&self) -> Result<Vec<PathBuf>, Error> {
+        let changed =
+            self.repo.changed_paths(&self.commit, &self.prefix).map_err(|e| Error::Other(e.to_string()))?;
+        Ok(changed
+            .into_iter()
+            .filter_map(|p| p.strip_prefix(&self.prefix).ok().map(Path::to_path_buf))
+            .collect())
+    }
 }
 
 impl Source {

@@ -683,3 +683,117 @@ fn committed_diff_rules_doc_matches_the_table() {
         assert!(generated.contains(&format!("\n## {}\n", r.id)), "{}", r.id);
     }
 }
+
+/// A health snapshot of `id`, observed at `at`.
+fn health(id: &str, at: &str) -> String {
+    format!("apiVersion: modreg/v1\nkind: Health\nmodule: {id}\nobserved_at: {at}\nstatus: healthy\n")
+}
+
+/// Both sides of `diff --against HEAD` through the library, the way `modreg diff` loads them,
+/// for the registry `cwd/registry`: the report as JSON, the base and working tree as loaded (modules, health,
+/// diagnostics), and the base's load statistics.
+fn sides(
+    cwd: &std::path::Path,
+    reuse: bool,
+    no_cache: bool,
+) -> (String, String, String, modreg::registry::LoadStats) {
+    // The library takes the context's directory for the process's, which a test cannot move.
+    let here = std::env::current_dir().expect("cwd");
+    let mut ctx = modreg::context::Context::new(here, jiff::Timestamp::UNIX_EPOCH);
+    ctx.no_cache = no_cache;
+    ctx.registry_flag = Some(cwd.join("registry"));
+    let (before, after, base) = modreg::commands::diff::sides(&ctx, "HEAD", reuse).expect("both sides load");
+    let dump = |r: &modreg::registry::Registry| format!("{:#?}", (&r.modules, &r.diagnostics, &r.broken));
+    let report = modreg::diff::diff(&before, &after, base);
+    (modreg::output::json(&report), dump(&before), dump(&after), before.stats)
+}
+
+#[test]
+fn reusing_the_working_tree_for_unchanged_files_changes_nothing() {
+    // A registry below the repository's top level, so git's paths carry a prefix.
+    let s = Scratch::empty();
+    let both_broken = m("both", "1.0.0", "active", "metadata: [twice\n");
+    let base: Vec<(&str, String)> = vec![
+        (
+            "alpha",
+            m("alpha", "1.0.0", "active", "capabilities:\n  endpoints:\n    - { method: GET, path: /a }\n"),
+        ),
+        ("alpha-health", health("alpha", "2026-01-01T00:00:00Z")),
+        ("beta", m("beta", "1.0.0", "active", "relationships:\n  - { type: depends_on, target: alpha }\n")),
+        ("beta-health", health("beta", "2026-01-01T00:00:00Z")),
+        ("gone", m("gone", "1.0.0", "active", "")),
+        ("old-name", m("old-name", "1.0.0", "active", "")),
+        ("fixed", m("fixed", "1.0.0", "active", "metadata: [twice\n")),
+        ("breaks", m("breaks", "1.0.0", "active", "")),
+        ("both", both_broken.clone()),
+        ("moved", m("moved", "1.0.0", "active", "  status: oops\n")),
+        ("staged", m("staged", "1.0.0", "active", "")),
+        ("touched", m("touched", "1.0.0", "active", "")),
+    ];
+    for (name, text) in &base {
+        let path = match name.strip_suffix("-health") {
+            Some(id) => format!("proj/registry/{id}/health.yaml"),
+            None => format!("proj/registry/{name}/module.yaml"),
+        };
+        s.write(&path, text);
+    }
+    s.write(".gitignore", ".modreg-cache/\n");
+    git(s.path(), &["init", "-q"]);
+    git(s.path(), &["add", "-A"]);
+    git(s.path(), &["commit", "-q", "-m", "base"]);
+    std::fs::remove_dir_all(s.path().join("registry")).expect("the scratch's own registry/ goes");
+
+    let reg = "proj/registry";
+    // Modified (breaking), with a modified health snapshot; removed; renamed; broken in the
+    // base only, in the working tree only, on both sides alike and on both sides differently;
+    // changed and staged; touched with the same contents; added and staged; added, untracked.
+    s.write(&format!("{reg}/alpha/module.yaml"), m("alpha", "1.0.1", "active", ""));
+    s.write(&format!("{reg}/alpha/health.yaml"), health("alpha", "2026-02-01T00:00:00Z"));
+    std::fs::remove_dir_all(s.path().join(reg).join("gone")).expect("rm");
+    std::fs::rename(s.path().join(reg).join("old-name"), s.path().join(reg).join("new-name")).expect("mv");
+    edit(&s, &format!("{reg}/new-name/module.yaml"), "id: old-name", "id: new-name");
+    s.write(&format!("{reg}/fixed/module.yaml"), m("fixed", "1.0.0", "active", ""));
+    s.write(&format!("{reg}/breaks/module.yaml"), m("breaks", "1.0.0", "active", "metadata: [twice\n"));
+    s.write(&format!("{reg}/moved/module.yaml"), m("moved", "1.0.0", "active", "  type: twice\n"));
+    s.write(&format!("{reg}/staged/module.yaml"), m("staged", "2.0.0", "active", ""));
+    git(s.path(), &["add", &format!("{reg}/staged/module.yaml")]);
+    let touched = s.path().join(reg).join("touched/module.yaml");
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+    std::fs::File::options().write(true).open(&touched).expect("open").set_modified(later).expect("touch");
+    s.write(&format!("{reg}/added/module.yaml"), m("added", "1.0.0", "active", ""));
+    git(s.path(), &["add", &format!("{reg}/added/module.yaml")]);
+    s.write(&format!("{reg}/untracked/module.yaml"), m("untracked", "1.0.0", "active", ""));
+    assert_eq!(both_broken, s.read(&format!("{reg}/both/module.yaml")));
+
+    let cwd = s.path().join("proj");
+    let slow = sides(&cwd, false, true);
+    assert_eq!(slow.3.reused, 0);
+    let d: Diff = serde_json::from_str(&slow.0).expect("JSON");
+    let got: Vec<(&str, &str)> = d.modules.iter().map(|m| (m.id.as_str(), m.change.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            ("added", "added"),
+            ("alpha", "modified"),
+            ("breaks", "modified"),
+            ("fixed", "modified"),
+            ("gone", "removed"),
+            ("moved", "modified"),
+            ("new-name", "added"),
+            ("old-name", "removed"),
+            ("staged", "modified"),
+            ("untracked", "added"),
+        ]
+    );
+    // With and without the parse cache (cold, then warm), the same report and the same base.
+    for no_cache in [true, false, false] {
+        let fast = sides(&cwd, true, no_cache);
+        assert_eq!(fast.0, slow.0, "the report, no_cache {no_cache}");
+        assert_eq!(fast.1, slow.1, "the base as loaded, no_cache {no_cache}");
+        assert_eq!(fast.2, slow.2, "the working tree as loaded, no_cache {no_cache}");
+        // Read from git: the files that differ (alpha's two, breaks, fixed, moved, staged) and
+        // those the working tree lacks (gone, old-name); beta's two, both and touched are not.
+        assert_eq!((fast.3.files, fast.3.reused), (12, 4), "no_cache {no_cache}");
+    }
+    assert!(slow.1.contains("HEAD:proj/registry/both/module.yaml"), "the base names its own files");
+}
