@@ -7,7 +7,7 @@ use crate::cli::{ContextArgs, ContextFormat};
 use crate::context::Context;
 use crate::output::context::{self as render, Format};
 use crate::output::{self, Output};
-use crate::report::context::{self, DetailLevel, Query};
+use crate::report::context::{self, DetailLevel, IndexScope, Query};
 use crate::{Error, ExitStatus};
 
 /// How many times a plan is tightened when the rendered document overshoots what its parts
@@ -50,13 +50,23 @@ pub fn run(ctx: &Context, args: &ContextArgs) -> Result<Output, Error> {
         bundle.max_tokens = Some(max);
         let prices = prices(&modules, &levels, format);
         let relevance = modules.relevance();
-        let fixed = render::fixed(&mut bundle, format);
+        let mut fixed = render::fixed(&mut bundle, format);
         let mut budget = max;
-        for _ in 0..REPLANS {
+        let mut tries = 0;
+        while tries < REPLANS {
             let planned = match context::plan(&relevance, fixed, &prices, budget) {
                 Ok(planned) => planned,
+                // With a focus, the last resort: the indexes keep only the entries that name a
+                // module of the neighbourhood (with every module sharing them).
+                Err(_) if query.focus.is_some() && bundle.indexes.scope == IndexScope::Registry => {
+                    bundle.indexes.narrow(&modules.ids());
+                    fixed = render::fixed(&mut bundle, format);
+                    budget = max;
+                    continue;
+                }
                 Err(short) => return Ok(too_small(ctx, max, short.minimum)),
             };
+            tries += 1;
             levels = planned.into_iter().map(|l| l.min(args.detail)).collect();
             bundle.detail_level = lowest(&levels);
             let text = render::render(&mut bundle, &modules, &levels, format);
@@ -105,7 +115,8 @@ fn too_small(ctx: &Context, max: usize, minimum: usize) -> Output {
         ctx.color_stderr,
         &format!(
             "the context does not fit in {max} tokens: with every module at `ids` it is still about {minimum}\n\
-             hint: raise --max-tokens to at least {minimum}, or narrow it with --module ID --depth N"
+             hint: raise --max-tokens to at least {minimum}, or narrow it with --module ID --depth N (with \
+             --module, the indexes are cut to the neighbourhood's entries before this is reported)"
         ),
     )
 }

@@ -18,7 +18,9 @@ use rayon::prelude::*;
 
 use super::escape;
 use super::tokens;
-use crate::report::context::{ContextBundle, DetailLevel, Field, Finding, ModuleContext, Modules};
+use crate::report::context::{
+    ContextBundle, DetailLevel, Field, Finding, IndexScope, ModuleContext, Modules,
+};
 
 /// The formats of the bundle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -477,7 +479,13 @@ fn findings_table(s: &mut String, findings: &[Finding]) {
 
 fn indexes(s: &mut String, b: &ContextBundle) {
     let ix = &b.indexes;
-    s.push_str("## Indexes\n\nOver the whole registry.\n\n");
+    s.push_str(match ix.scope {
+        IndexScope::Registry => "## Indexes\n\nOver the whole registry.\n\n",
+        IndexScope::Neighbourhood => {
+            "## Indexes\n\nThe entries naming a module listed above, each with every module of the registry \
+             that shares it (the whole indexes do not fit the token budget).\n\n"
+        }
+    });
     s.push_str("### Endpoints\n\n");
     if ix.endpoints.is_empty() {
         s.push_str("None.\n\n");

@@ -82,7 +82,8 @@ pub struct ContextBundle {
     /// Modules by id: all of them, or with `--module` its neighbourhood. (Left empty by
     /// [`build`]: [`Modules`] builds them as they are rendered.)
     pub modules: Vec<ModuleContext>,
-    /// Over the whole registry, whatever `--module` selects.
+    /// Over the whole registry, whatever `--module` selects (see [`Indexes::scope`] for the
+    /// one exception).
     pub indexes: Indexes,
     /// The estimate of this document's tokens, as printed (see `output::tokens`).
     pub estimated_tokens: usize,
@@ -325,6 +326,10 @@ pub struct Finding {
 /// What new modules must not collide with. Keys sorted; module lists by id.
 #[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 pub struct Indexes {
+    /// What the indexes cover: the whole registry, or (only under `--max-tokens` with
+    /// `--module`, when the whole indexes do not fit even with every module at `ids`) the
+    /// entries that name a module of the neighbourhood.
+    pub scope: IndexScope,
     /// `"METHOD path"` → the module claiming it (the first by id when several do).
     pub endpoints: BTreeMap<String, String>,
     /// Endpoints more than one module claims, with every claimant (`validate` reports E070).
@@ -343,6 +348,40 @@ pub struct Indexes {
     pub unordered: Vec<String>,
     /// `depends_on` cycles as `graph` and `stats` report them (`[a, b]` is a → b → a).
     pub dependency_cycles: Vec<Vec<String>>,
+}
+
+/// See [`Indexes::scope`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IndexScope {
+    /// Every entry of the registry.
+    #[default]
+    Registry,
+    /// The entries naming a module of the neighbourhood, each still with every module of the
+    /// registry that shares it (so a collision with a module elsewhere stays visible); tags and
+    /// the dependency order list only the neighbourhood's modules.
+    Neighbourhood,
+}
+
+impl Indexes {
+    /// Keep only the entries that name a module of `keep` (see [`IndexScope::Neighbourhood`]).
+    pub fn narrow(&mut self, keep: &rustc_hash::FxHashSet<&str>) {
+        let any = |ids: &[String]| ids.iter().any(|i| keep.contains(i.as_str()));
+        let collisions = std::mem::take(&mut self.endpoint_collisions);
+        self.endpoints
+            .retain(|key, id| keep.contains(id.as_str()) || collisions.get(key).is_some_and(|c| any(c)));
+        self.endpoint_collisions = collisions.into_iter().filter(|(_, c)| any(c)).collect();
+        self.data_models.retain(|_, ids| any(ids));
+        self.events.retain(|_, e| any(&e.emitters) || any(&e.consumers));
+        for ids in self.tags.values_mut() {
+            ids.retain(|i| keep.contains(i.as_str()));
+        }
+        self.tags.retain(|_, ids| !ids.is_empty());
+        self.dependency_order.retain(|i| keep.contains(i.as_str()));
+        self.unordered.retain(|i| keep.contains(i.as_str()));
+        self.dependency_cycles.retain(|c| any(c));
+        self.scope = IndexScope::Neighbourhood;
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, JsonSchema)]
@@ -412,6 +451,11 @@ impl Modules<'_> {
         let mut m = self.get(k);
         m.cut(level);
         m
+    }
+
+    /// The ids of the modules listed.
+    pub fn ids(&self) -> rustc_hash::FxHashSet<&str> {
+        self.selected.iter().map(|&(i, _)| self.reg.modules[i].id()).collect()
     }
 
     /// What [`plan`] orders modules by: status and distance from the focus.

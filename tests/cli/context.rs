@@ -100,6 +100,7 @@ struct Finding {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Indexes {
+    scope: String,
     endpoints: BTreeMap<String, String>,
     endpoint_collisions: BTreeMap<String, Vec<String>>,
     data_models: BTreeMap<String, Vec<String>>,
@@ -344,6 +345,38 @@ fn a_budget_cuts_the_least_relevant_first_and_says_so() {
         "{}",
         r.stderr
     );
+}
+
+/// With a focus, when even `ids` for every module does not fit beside the whole indexes, the
+/// indexes keep the entries that name a module in view, each with every module sharing it.
+#[test]
+fn a_focused_budget_narrows_the_indexes_as_a_last_resort() {
+    let s = Scratch::shipped();
+    // A neighbour of currency shares a data model name with a module far away.
+    s.write(
+        "registry/far-away/module.yaml",
+        manifest(
+            "far-away",
+            "capabilities:\n  data_models:\n    - name: Invoice\n  endpoints:\n    - { method: GET, path: /far }\n",
+        ),
+    );
+    let whole = bundle(&s, &["--module", "currency", "--detail", "ids"]);
+    assert_eq!(whole.indexes.scope, "registry");
+    assert!(whole.indexes.endpoints.contains_key("GET /far"));
+    let budget = whole.estimated_tokens - 1;
+    let b = bundle(&s, &["--module", "currency", "--max-tokens", &budget.to_string()]);
+    assert!(b.estimated_tokens <= budget, "{} > {budget}", b.estimated_tokens);
+    assert_eq!(b.indexes.scope, "neighbourhood");
+    let ids: Vec<&str> = b.modules.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["billing", "cpq", "currency"]);
+    assert!(!b.indexes.endpoints.contains_key("GET /far"), "no module in view claims it");
+    assert!(b.indexes.endpoints.values().all(|id| ids.contains(&id.as_str())));
+    // Billing's Invoice is listed with the module far away that also defines one.
+    assert_eq!(b.indexes.data_models["Invoice"], ["billing", "far-away"]);
+    assert!(b.indexes.dependency_order.iter().all(|id| ids.contains(&id.as_str())));
+    // Without a focus there is no neighbourhood to narrow to.
+    let r = s.run(&["context", "--max-tokens", &budget.to_string(), "--detail", "ids"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
 }
 
 #[test]
