@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The AI trio on the 10,000-module registry against `validate` (issue 10: `context --json` and
 # `search` within 1.2x of `validate`, less with a warm parse cache), plus `register --dry-run`,
-# the bundle's size in bytes and at `--max-tokens 100000`.
+# the bundle's size in bytes, and a module's neighbourhood at `--max-tokens 100000` (the whole
+# registry cannot fit: its module ids alone are about 250,000 tokens).
 #
 #   bench/ai.sh                      # set up /tmp/ai-bench if missing, then time
 #   AI_DIR=/tmp/x RUNS=10 bench/ai.sh
@@ -47,26 +48,45 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 query="send an invoice to a customer and notify them by email"
 
-echo "sizes:"
+# The focus of the budgeted rows: the module with the most relationships either way.
+focus="$(python3 -c '
+import os, re
+counts = {}
+for mid in sorted(os.listdir("registry")):
+    text = open(os.path.join("registry", mid, "module.yaml")).read()
+    targets = re.findall(r"target: *([a-z0-9-]+)", text)
+    counts[mid] = counts.get(mid, 0) + len(targets)
+    for t in targets:
+        counts[t] = counts.get(t, 0) + 1
+print(max(sorted(counts), key=lambda m: counts[m]))
+')"
+echo "sizes (focus: $focus):"
 "$modreg" context --json >"$tmp/bundle.json"
-"$modreg" context --json --max-tokens 100000 >"$tmp/bundle-100k.json"
-python3 - "$tmp/bundle.json" "$tmp/bundle-100k.json" <<'EOF'
+"$modreg" context --json --module "$focus" --depth 1 >"$tmp/focus.json"
+"$modreg" context --json --module "$focus" --depth 1 --max-tokens 100000 >"$tmp/focus-100k.json"
+if "$modreg" context --json --max-tokens 100000 >/dev/null 2>"$tmp/err"; then
+    echo "- the whole registry fits in 100000 tokens"
+else
+    echo "- the whole registry at --max-tokens 100000: $(head -1 "$tmp/err")"
+fi
+python3 - "$tmp/bundle.json" "$tmp/focus.json" "$tmp/focus-100k.json" <<'EOF'
 import json, os, sys
 for path in sys.argv[1:]:
     doc = json.load(open(path))
-    print(f"- {os.path.basename(path)}: {os.path.getsize(path):,} bytes, detail_level {doc['detail_level']}, "
+    print(f"- {os.path.basename(path)}: {os.path.getsize(path):,} bytes, {len(doc['modules'])} modules, "
+          f"detail_level {doc['detail_level']}, indexes {doc['indexes']['scope']}, "
           f"estimated_tokens {doc['estimated_tokens']:,}")
 EOF
 
 hyperfine -N --warmup 1 --runs "$runs" --export-json "$tmp/1.json" \
     "$modreg --no-cache validate" \
     "$modreg --no-cache context --json" \
-    "$modreg --no-cache context --json --max-tokens 100000" \
+    "$modreg --no-cache context --json --module $focus --depth 1 --max-tokens 100000" \
     "$modreg --no-cache search '$query'" \
     "$modreg --no-cache register --dry-run candidate.yaml" \
     "$modreg validate" \
     "$modreg context --json" \
-    "$modreg context --json --max-tokens 100000" \
+    "$modreg context --json --module $focus --depth 1 --max-tokens 100000" \
     "$modreg search '$query'" \
     "$modreg register --dry-run candidate.yaml" >/dev/null
 python3 - "$tmp/1.json" <<'EOF'

@@ -9,7 +9,7 @@ use crate::model::Manifest;
 use crate::output::{self, Output, diagnostics};
 use crate::registry::Registry;
 use crate::report::input::Input;
-use crate::report::register::{self, Outcome, Request, SIMILAR_LIMIT, Similar};
+use crate::report::register::{self, Before, Outcome, Request, SIMILAR_LIMIT, Similar};
 use crate::{Error, ExitStatus, search};
 
 pub fn run(ctx: &Context, args: &RegisterArgs) -> Result<Output, Error> {
@@ -18,7 +18,7 @@ pub fn run(ctx: &Context, args: &RegisterArgs) -> Result<Output, Error> {
     let input = Input::from_arg(&args.file);
     let name = input.name();
     let bytes = input.read()?;
-    let (baseline, _) = ctx.validation()?;
+    let before = before(ctx)?;
     let request = Request {
         name: &name,
         bytes: &bytes,
@@ -27,8 +27,26 @@ pub fn run(ctx: &Context, args: &RegisterArgs) -> Result<Output, Error> {
         threshold: location.settings.register.similarity_threshold,
     };
     let cache_dir = ctx.cache_dir_for(&location);
-    let outcome = register::register(&location, cache_dir, &baseline, &similar, &request)?;
+    let outcome = register::register(&location, cache_dir, before, &similar, &request)?;
     Ok(render(ctx, args, outcome))
+}
+
+/// The registry as it is: the cached validation report when no file changed; else a load and a
+/// validation, whose per-file outcomes the load with the manifest then reuses, so that without
+/// a cache no file is parsed twice.
+fn before(ctx: &Context) -> Result<Before, Error> {
+    let mut loader = ctx.loader()?;
+    let fingerprint = loader.fingerprint();
+    if let Some(report) = loader.cached_report(fingerprint) {
+        return Ok(Before { report, outcomes: None });
+    }
+    loader.keep_outcomes();
+    let reg = loader.load()?;
+    let report = crate::validate::run(&reg);
+    loader.store_report(fingerprint, &report);
+    let outcomes = loader.take_outcomes();
+    loader.finish();
+    Ok(Before { report, outcomes })
 }
 
 /// The search index's ranking of the registered modules against the manifest: enough of them

@@ -31,7 +31,7 @@ use crate::Error;
 use crate::diag::{Code, Diagnostic, Files, Origin, Report, Severity, normalize};
 use crate::fsutil::{Existing, write_atomic};
 use crate::model::{Manifest, Status, is_module_id};
-use crate::registry::{Candidate, Loader, Location, MANIFEST_FILE, Registry, Source, load};
+use crate::registry::{Candidate, Loader, Location, MANIFEST_FILE, Outcomes, Registry, Source, load};
 use crate::report::input::{self, Expected};
 use crate::schema::embedded;
 use crate::yaml::{self, Document};
@@ -113,14 +113,23 @@ pub enum Outcome {
     Refused(Refused),
 }
 
+/// The registry as it is, before the manifest: what is subtracted.
+#[derive(Debug, Default)]
+pub struct Before {
+    /// The validation report of the working tree.
+    pub report: Report,
+    /// The per-file outcomes of the load that report came from, when there was one (no cached
+    /// report): the load with the manifest takes them instead of parsing every file again.
+    pub outcomes: Option<Outcomes>,
+}
+
 /// Check the manifest against the registry at `location` and, unless refused or a dry run, write
-/// it. `baseline` is the validation report of the registry as it is (what is subtracted);
-/// `cache_dir` the parse cache for the overlay load. Errors are I/O and internal ones; a manifest
-/// that fails a check is [`Outcome::Refused`].
+/// it. `cache_dir` is the parse cache for the load with the manifest. Errors are I/O and internal
+/// ones; a manifest that fails a check is [`Outcome::Refused`].
 pub fn register(
     location: &Location,
     cache_dir: Option<PathBuf>,
-    baseline: &Report,
+    before: Before,
     similar: &SimilarFn<'_>,
     req: &Request<'_>,
 ) -> Result<Outcome, Error> {
@@ -168,11 +177,14 @@ pub fn register(
     // The registry as it would be, validated whole.
     let candidate = Candidate { id: id.clone(), name: req.name.to_path_buf(), bytes: req.bytes.into() };
     let mut loader = Loader::new(location.clone(), Source::Overlay(candidate), cache_dir)?;
+    if let Some(outcomes) = before.outcomes {
+        loader.reuse(outcomes);
+    }
     let mut reg = loader.load()?;
     loader.finish();
     let report = crate::validate::run(&reg);
     let files = std::mem::take(&mut reg.files);
-    let brought = subtract(report.diagnostics, &baseline.diagnostics);
+    let brought = subtract(report.diagnostics, &before.report.diagnostics);
 
     let module = reg.index_of(&id).map(|i| &reg.modules[i]).filter(|m| !m.is_broken());
     // A retired module is no duplicate: its replacement is exactly what should be registered.

@@ -3,7 +3,10 @@
 //! `send_sms`, `SendSms` and "sends an SMS" all meet on `send` + `sms`, and `invoicing` on
 //! `invoic`. The same pipeline runs over manifests and queries; nothing here knows the index.
 
+use std::cell::RefCell;
+
 use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
 
 /// One word of a text: its stem, and whether it is a stopword (kept in the stream so that
 /// synonym phrases such as "sign in" can still be matched, then dropped).
@@ -151,10 +154,9 @@ pub fn is_stopword(word: &str) -> bool {
 /// Every token of `text`, stopwords flagged: prose, identifiers (`send_sms`, `PatientRecord`,
 /// `crm-contacts`, `deal.won`) and anything in between.
 pub fn tokens(text: &str) -> Vec<Token> {
-    let stemmer = Stemmer::create(Algorithm::English);
     let mut out = Vec::new();
     for word in words(text) {
-        push_word(&stemmer, &word, &mut out);
+        push_word(&word, &mut out);
     }
     out
 }
@@ -188,6 +190,11 @@ fn words(text: &str) -> Vec<String> {
         if chunk.is_empty() {
             continue;
         }
+        // Most words: lower-case ASCII, one word as it stands.
+        if chunk.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+            out.push(chunk.to_owned());
+            continue;
+        }
         let chars: Vec<char> = chunk.chars().collect();
         let mut start = 0;
         for i in 1..chars.len() {
@@ -206,13 +213,36 @@ fn words(text: &str) -> Vec<String> {
     out
 }
 
-fn push_word(stemmer: &Stemmer, word: &str, out: &mut Vec<Token>) {
+fn push_word(word: &str, out: &mut Vec<Token>) {
     // Single letters and bare numbers carry no meaning of their own (`a`, `1`, `2026`).
     if word.chars().count() < 2 || word.bytes().all(|b| b.is_ascii_digit()) {
         return;
     }
-    let stop = is_stopword(word);
-    out.push(Token { stem: stemmer.stem(word).into_owned(), stop });
+    let (stem, stop) = stem(word);
+    out.push(Token { stem, stop });
+}
+
+/// Word → (stem, stopword), as [`stem`] remembers them.
+type Memo = RefCell<FxHashMap<Box<str>, (Box<str>, bool)>>;
+
+thread_local! {
+    /// The stemmer, and the stems of the words this thread has seen: a registry repeats its
+    /// vocabulary across modules, and Snowball was most of the time of building an index.
+    static STEMS: (Stemmer, Memo) =
+        (Stemmer::create(Algorithm::English), RefCell::new(FxHashMap::default()));
+}
+
+/// The Snowball English stem of a lower-case word, and whether the word is a stopword.
+fn stem(word: &str) -> (String, bool) {
+    STEMS.with(|(stemmer, memo)| {
+        if let Some((s, stop)) = memo.borrow().get(word) {
+            return (s.to_string(), *stop);
+        }
+        let s = stemmer.stem(word).into_owned();
+        let stop = is_stopword(word);
+        memo.borrow_mut().insert(word.into(), (s.as_str().into(), stop));
+        (s, stop)
+    })
 }
 
 #[cfg(test)]
