@@ -18,7 +18,9 @@ use rayon::prelude::*;
 
 use super::escape;
 use super::tokens;
-use crate::report::context::{ContextBundle, DetailLevel, Field, Finding, ModuleContext, Modules};
+use crate::report::context::{
+    self, ContextBundle, DetailLevel, Field, Finding, ModuleContext, Modules, Shortfall,
+};
 
 /// The formats of the bundle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +60,65 @@ pub fn render(
         })
         .collect();
     assemble(bundle, chunks, format)
+}
+
+/// How many times a plan is tightened when the rendered document overshoots what its parts
+/// priced (the parts meet where the estimate is not exactly additive, so it is rare and small).
+const REPLANS: usize = 4;
+
+/// The document with every module at most at `detail` and, with `max_tokens`, detail cut level
+/// by level (`report::context::plan`) until the estimate fits; `Err` says what the document
+/// costs at its smallest when it cannot. What `modreg context` and `modreg mcp` print.
+pub fn fit(
+    bundle: &mut ContextBundle,
+    modules: &Modules<'_>,
+    detail: DetailLevel,
+    max_tokens: Option<usize>,
+    format: Format,
+) -> Result<Vec<String>, Shortfall> {
+    let mut levels = vec![detail; modules.len()];
+    let Some(max) = max_tokens else {
+        bundle.detail_level = lowest(&levels);
+        return Ok(render(bundle, modules, &levels, format));
+    };
+    bundle.max_tokens = Some(max);
+    let prices = prices(modules, &levels, format);
+    let relevance = modules.relevance();
+    let fixed = fixed(bundle, format);
+    let mut budget = max;
+    for _ in 0..REPLANS {
+        let planned = context::plan(&relevance, fixed, &prices, budget)?;
+        levels = planned.into_iter().map(|l| l.min(detail)).collect();
+        bundle.detail_level = lowest(&levels);
+        let text = render(bundle, modules, &levels, format);
+        if bundle.estimated_tokens <= max {
+            return Ok(text);
+        }
+        budget = budget.saturating_sub(bundle.estimated_tokens - max);
+    }
+    Err(Shortfall { minimum: bundle.estimated_tokens })
+}
+
+/// The bundle's `detail_level`: the lowest any module has.
+fn lowest(levels: &[DetailLevel]) -> DetailLevel {
+    levels.iter().copied().min().unwrap_or(DetailLevel::Full)
+}
+
+/// Every module's price at each level (none above its cap in `levels`), in parallel; each
+/// module is built once and dropped when priced.
+fn prices(modules: &Modules<'_>, levels: &[DetailLevel], format: Format) -> Vec<[usize; 3]> {
+    (0..modules.len())
+        .into_par_iter()
+        .map(|k| {
+            let mut m = modules.get(k);
+            m.cut(levels[k]);
+            let full = price(&m, format);
+            m.cut(DetailLevel::Summary);
+            let summary = price(&m, format);
+            m.cut(DetailLevel::Ids);
+            [price(&m, format), summary, full]
+        })
+        .collect()
 }
 
 /// The estimate of the document without its modules (with a little room for where the modules
