@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Timings of `modreg mcp`: start-up to the first answer, and warm search_modules calls.
-# Usage: bench/mcp.sh [MODREG_BINARY] [PROJECT_OR_REGISTRY_DIR]
+# Usage: bench/mcp.sh [MODREG_BINARY] [PROJECT_OR_REGISTRY_DIR]  (a project dir holds modreg.yaml)
 # The registry is copied to a temp dir first (no .modreg-cache is left in the source).
 set -euo pipefail
 bin="$(realpath "${1:-${CARGO_TARGET_DIR:-target}/release/modreg}")"
 src="${2:-$(dirname "$0")/../registry}"
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
-cp -r "$src" "$work/registry"
+if [ -f "$src/modreg.yaml" ]; then cp -r "$src/." "$work/"; else cp -r "$src" "$work/registry"; fi
+rm -rf "$work/.modreg-cache"
 cd "$work"
 python3 - "$bin" <<'PY'
 import json, subprocess, sys, time
