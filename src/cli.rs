@@ -123,6 +123,15 @@ pub enum Command {
     ///
     /// Example: `modreg context --json --module crm --max-tokens 8000`
     Context(ContextArgs),
+    /// Serve the registry to coding agents as a Model Context Protocol server over stdio
+    ///
+    /// Tools (list, show, search, context, deps, validate, diff), the manifests, the context
+    /// bundle and the JSON Schemas as resources, and a prompt to run before creating a module.
+    /// Files edited while it runs are seen by the next call. stdout carries only protocol
+    /// messages. Writing tools (register_module, record_health) only with --allow-writes.
+    ///
+    /// Client configuration: {"command": "modreg", "args": ["mcp"]}
+    Mcp(McpArgs),
     /// Write the registry as a static website: an index with filters, a page per module, the
     /// relationship graph as SVG, and the statistics
     ///
@@ -421,6 +430,13 @@ pub struct ContextArgs {
     /// The most detail any module gets (--max-tokens may cut further)
     #[arg(long, value_enum, value_name = "LEVEL", default_value_t = DetailLevel::Full)]
     pub detail: DetailLevel,
+}
+
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// Also offer the tools that write into the registry: register_module and record_health
+    #[arg(long)]
+    pub allow_writes: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

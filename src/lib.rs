@@ -33,6 +33,8 @@ pub mod fsutil;
 pub mod git;
 pub mod graph;
 pub mod health;
+#[cfg(feature = "mcp")]
+pub mod mcp;
 pub mod model;
 pub mod output;
 pub mod registry;

@@ -14,6 +14,7 @@ pub mod health;
 pub mod history;
 pub mod init;
 pub mod list;
+pub mod mcp;
 pub mod new;
 pub mod register;
 pub mod schema;
@@ -43,6 +44,7 @@ pub fn dispatch(command: Command, ctx: &Context) -> Result<Output, Error> {
         Command::Search(args) => search::run(ctx, &args),
         Command::Diff(args) => diff::run(ctx, &args),
         Command::Site(args) => site::run(ctx, &args),
+        Command::Mcp(args) => mcp::run(ctx, &args),
         Command::Health(crate::cli::HealthCommand::Record(args)) => health::run(ctx, &args),
         Command::Health(crate::cli::HealthCommand::History(args)) => history::run(ctx, &args),
         Command::Schema(args) => Ok(schema::run(&args)),

@@ -5,12 +5,10 @@
 
 use crate::cli::{RegisterArgs, RegisterFormat};
 use crate::context::Context;
-use crate::model::Manifest;
 use crate::output::{self, Output, diagnostics};
-use crate::registry::Registry;
 use crate::report::input::Input;
-use crate::report::register::{self, Before, Outcome, Request, SIMILAR_LIMIT, Similar};
-use crate::{Error, ExitStatus, search};
+use crate::report::register::{self, Before, Outcome, Request};
+use crate::{Error, ExitStatus};
 
 pub fn run(ctx: &Context, args: &RegisterArgs) -> Result<Output, Error> {
     // A writing command never invents a registry (and says so before reading any input).
@@ -27,7 +25,7 @@ pub fn run(ctx: &Context, args: &RegisterArgs) -> Result<Output, Error> {
         threshold: location.settings.register.similarity_threshold,
     };
     let cache_dir = ctx.cache_dir_for(&location);
-    let outcome = register::register(&location, cache_dir, before, &similar, &request)?;
+    let outcome = register::register(&location, cache_dir, before, &register::ranked, &request)?;
     Ok(render(ctx, args, outcome))
 }
 
@@ -47,21 +45,6 @@ fn before(ctx: &Context) -> Result<Before, Error> {
     let outcomes = loader.take_outcomes();
     loader.finish();
     Ok(Before { report, outcomes })
-}
-
-/// The search index's ranking of the registered modules against the manifest: enough of them
-/// that the manifest itself and retired modules can be left out and still name the limit.
-fn similar(reg: &Registry, m: &Manifest) -> Vec<Similar> {
-    search::Index::build(reg)
-        .similar(m, SIMILAR_LIMIT * 4)
-        .into_iter()
-        .map(|h| Similar {
-            id: h.id,
-            name: h.name,
-            score: h.score,
-            matched: h.matched.into_iter().map(str::to_owned).collect(),
-        })
-        .collect()
 }
 
 fn render(ctx: &Context, args: &RegisterArgs, outcome: Outcome) -> Output {

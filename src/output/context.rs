@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use super::escape;
 use super::tokens;
 use crate::report::context::{
-    ContextBundle, DetailLevel, Field, Finding, IndexScope, ModuleContext, Modules,
+    self, ContextBundle, DetailLevel, Field, Finding, IndexScope, ModuleContext, Modules, Shortfall,
 };
 
 /// The formats of the bundle.
@@ -60,6 +60,78 @@ pub fn render(
         })
         .collect();
     assemble(bundle, chunks, format)
+}
+
+/// How many times a plan is tightened when the rendered document overshoots what its parts
+/// priced (the parts meet where the estimate is not exactly additive, so it is rare and small).
+const REPLANS: usize = 4;
+
+/// The document with every module at most at `detail` and, with `max_tokens`, detail cut level
+/// by level (`report::context::plan`) until the estimate fits; `Err` says what the document
+/// costs at its smallest when it cannot. What `modreg context` and `modreg mcp` print.
+pub fn fit(
+    bundle: &mut ContextBundle,
+    modules: &Modules<'_>,
+    detail: DetailLevel,
+    max_tokens: Option<usize>,
+    format: Format,
+) -> Result<Vec<String>, Shortfall> {
+    let mut levels = vec![detail; modules.len()];
+    let Some(max) = max_tokens else {
+        bundle.detail_level = lowest(&levels);
+        return Ok(render(bundle, modules, &levels, format));
+    };
+    bundle.max_tokens = Some(max);
+    let prices = prices(modules, &levels, format);
+    let relevance = modules.relevance();
+    let mut fixed = fixed(bundle, format);
+    let mut budget = max;
+    let mut tries = 0;
+    while tries < REPLANS {
+        let planned = match context::plan(&relevance, fixed, &prices, budget) {
+            Ok(planned) => planned,
+            // With a focus, the last resort: the indexes keep only the entries that name a
+            // module of the neighbourhood (with every module sharing them).
+            Err(_) if bundle.focus.is_some() && bundle.indexes.scope == IndexScope::Registry => {
+                bundle.indexes.narrow(&modules.ids());
+                fixed = self::fixed(bundle, format);
+                budget = max;
+                continue;
+            }
+            Err(short) => return Err(short),
+        };
+        tries += 1;
+        levels = planned.into_iter().map(|l| l.min(detail)).collect();
+        bundle.detail_level = lowest(&levels);
+        let text = render(bundle, modules, &levels, format);
+        if bundle.estimated_tokens <= max {
+            return Ok(text);
+        }
+        budget = budget.saturating_sub(bundle.estimated_tokens - max);
+    }
+    Err(Shortfall { minimum: bundle.estimated_tokens })
+}
+
+/// The bundle's `detail_level`: the lowest any module has.
+fn lowest(levels: &[DetailLevel]) -> DetailLevel {
+    levels.iter().copied().min().unwrap_or(DetailLevel::Full)
+}
+
+/// Every module's price at each level (none above its cap in `levels`), in parallel; each
+/// module is built once and dropped when priced.
+fn prices(modules: &Modules<'_>, levels: &[DetailLevel], format: Format) -> Vec<[usize; 3]> {
+    (0..modules.len())
+        .into_par_iter()
+        .map(|k| {
+            let mut m = modules.get(k);
+            m.cut(levels[k]);
+            let full = price(&m, format);
+            m.cut(DetailLevel::Summary);
+            let summary = price(&m, format);
+            m.cut(DetailLevel::Ids);
+            [price(&m, format), summary, full]
+        })
+        .collect()
 }
 
 /// The estimate of the document without its modules (with a little room for where the modules

@@ -71,6 +71,22 @@ pub struct Similar {
 /// the best matches, best first.
 pub type SimilarFn<'a> = dyn Fn(&Registry, &Manifest) -> Vec<Similar> + 'a;
 
+/// The search index's ranking of the registered modules against the manifest ([`SimilarFn`]):
+/// enough of them that the manifest itself and retired modules can be left out and still name
+/// [`SIMILAR_LIMIT`].
+pub fn ranked(reg: &Registry, m: &Manifest) -> Vec<Similar> {
+    crate::search::Index::build(reg)
+        .similar(m, SIMILAR_LIMIT * 4)
+        .into_iter()
+        .map(|h| Similar {
+            id: h.id,
+            name: h.name,
+            score: h.score,
+            matched: h.matched.into_iter().map(str::to_owned).collect(),
+        })
+        .collect()
+}
+
 /// What `register` prints on success (SPEC §8: `registered`, `path`).
 #[derive(Debug, Serialize)]
 pub struct Registered {

@@ -13,6 +13,7 @@ use crate::util::repo;
 const LIBRARY: &[&str] = &[
     "src/diag",
     "src/graph",
+    "src/mcp",
     "src/model",
     "src/output",
     "src/registry",

@@ -16,6 +16,8 @@ mod hostile_text;
 mod init;
 mod layering;
 mod list;
+#[cfg(feature = "mcp")]
+mod mcp;
 mod modes;
 mod new;
 mod partial;
