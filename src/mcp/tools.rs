@@ -493,7 +493,6 @@ fn register_text(state: &mut State, text: &str, allow_similar: bool, dry_run: bo
     })
 }
 
-
 fn record_health(state: &mut State, a: &RecordHealth) -> Result<Answer, Error> {
     let ctx = state.context();
     ctx.locate_for_writing()?;
