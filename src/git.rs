@@ -350,31 +350,7 @@ impl Repo {
         if path.as_os_str().is_empty() {
             return Err(GitError::new("the history of a file needs the file's path"));
         }
-        let mut cmd = git(&self.toplevel);
-        // `--root`, `--no-renames`, `--diff-merges` and `--no-color` override what a user's
-        // `log.showRoot`, `diff.renames`, `log.diffMerges` and `color.ui` would change.
-        cmd.args([
-            "log",
-            "--no-follow",
-            "--no-show-signature",
-            "--no-color",
-            "--full-history",
-            "--date-order",
-            "--root",
-            "--no-renames",
-            "--diff-merges=first-parent",
-            "--raw",
-            "--no-abbrev",
-            "-z",
-            "--format=%H %cI",
-            "--",
-        ])
-        .arg(path);
-        let stdout = match run(cmd, "log") {
-            Ok(stdout) => stdout,
-            Err(e) => return if self.resolve("HEAD").is_err() { Ok(Vec::new()) } else { Err(e) },
-        };
-        parse_file_versions(&stdout, path)
+        Ok(self.files_versions(&[path.to_path_buf()])?.remove(path).unwrap_or_default())
     }
 
     /// [`Repo::file_versions`] of many files at once, from ONE `git log --raw` over all of them
@@ -389,6 +365,8 @@ impl Repo {
             return Err(GitError::new("the history of a file needs the file's path"));
         }
         let mut cmd = git(&self.toplevel);
+        // `--root`, `--no-renames`, `--diff-merges` and `--no-color` override what a user's
+        // `log.showRoot`, `diff.renames`, `log.diffMerges` and `color.ui` would change.
         cmd.args([
             "log",
             "--no-follow",
@@ -843,19 +821,21 @@ pub struct VersionContent {
     pub oid: String,
 }
 
-/// `git log -z --raw --format='%H %cI'` output, as NUL-separated fields: a `<commit> <date>`
-/// header, then for each changed path a `:<old mode> <new mode> <old oid> <new oid> <status>`
-/// field (after a line break) and the path. A commit with no raw field (a merge that left the
-/// path as its first parent had it) is not a version. Raw fields for other paths (a directory
-/// once at `path` has entries below it) are ignored.
+/// One path's versions in `git log --raw` output (see [`parse_versions`]).
+#[cfg(test)]
 fn parse_file_versions(stdout: &[u8], path: &Path) -> Result<Vec<FileVersion>, GitError> {
     let want = path.as_os_str().as_encoded_bytes();
     let mut found = parse_versions(stdout, |p| p == want)?;
     Ok(found.remove(want).unwrap_or_default())
 }
 
-/// The versions of every path `wanted` accepts in `git log --raw` output, as
-/// [`parse_file_versions`] reads one path's.
+/// The versions of every path `wanted` accepts in `git log --raw` output.
+///
+/// `git log -z --raw --format='%H %cI'` output, as NUL-separated fields: a `<commit> <date>`
+/// header, then for each changed path a `:<old mode> <new mode> <old oid> <new oid> <status>`
+/// field (after a line break) and the path. A commit with no raw field (a merge that left the
+/// path as its first parent had it) is not a version. Raw fields for other paths (a directory
+/// once at a path asked about has entries below it) are ignored.
 fn parse_versions(
     stdout: &[u8],
     wanted: impl Fn(&[u8]) -> bool,

@@ -5,7 +5,7 @@ use crate::Error;
 use crate::cli::{ListArgs, ListFormat};
 use crate::context::Context;
 use crate::output::{self, Output};
-use crate::report::changes;
+
 use crate::report::list::{self, ListFilter};
 
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<Output, Error> {
@@ -13,15 +13,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<Output, Error> {
     // they were, and run no git at all.
     let mut notes = Vec::new();
     let (reg, changes) = if matches!(args.format, ListFormat::Json | ListFormat::Yaml) {
-        let location = ctx.locate()?;
-        let cache = ctx.cache_dir_for(&location);
-        let (reg, git) =
-            changes::alongside(&ctx.cwd, &location.root, &[], cache.as_deref(), || ctx.registry());
-        let changes = git.unwrap_or_else(|e| {
-            notes.push(changes::left_out_note(&e));
-            None
-        });
-        (reg?, changes)
+        super::registry_with_changes(ctx, &mut notes)?
     } else {
         (ctx.registry()?, None)
     };

@@ -28,6 +28,8 @@ use crate::Error;
 use crate::cli::Command;
 use crate::context::Context;
 use crate::output::Output;
+use crate::registry::Registry;
+use crate::report::changes::{self, Changes};
 
 pub fn dispatch(command: Command, ctx: &Context) -> Result<Output, Error> {
     match command {
@@ -52,4 +54,20 @@ pub fn dispatch(command: Command, ctx: &Context) -> Result<Output, Error> {
         Command::Generate(what) => generate::run(&what),
         Command::Explain(args) => explain::run(ctx, &args),
     }
+}
+
+/// The registry, with every module's git figures read beside its load (`list`, `stats`,
+/// `site`). When git cannot give them, the figures are left out and `notes` says why.
+fn registry_with_changes<'c>(
+    ctx: &'c Context,
+    notes: &mut Vec<String>,
+) -> Result<(&'c Registry, Option<Changes>), Error> {
+    let location = ctx.locate()?;
+    let cache = ctx.cache_dir_for(&location);
+    let (reg, git) = changes::alongside(&ctx.cwd, &location.root, &[], cache.as_deref(), || ctx.registry());
+    let changes = git.unwrap_or_else(|e| {
+        notes.push(changes::left_out_note(&e));
+        None
+    });
+    Ok((reg?, changes))
 }

@@ -8,19 +8,13 @@ use crate::Error;
 use crate::cli::SiteArgs;
 use crate::context::Context;
 use crate::output::{self, Output};
-use crate::report::{changes, history};
+use crate::report::history;
 use crate::site::{self, Inputs};
 
 pub fn run(ctx: &Context, args: &SiteArgs) -> Result<Output, Error> {
-    let location = ctx.locate()?;
-    let cache = ctx.cache_dir_for(&location);
-    let (reg, git) = changes::alongside(&ctx.cwd, &location.root, &[], cache.as_deref(), || ctx.registry());
-    let reg = reg?;
     let mut notes = Vec::new();
-    let changes = git.unwrap_or_else(|e| {
-        notes.push(changes::left_out_note(&e));
-        None
-    });
+    let (reg, changes) = super::registry_with_changes(ctx, &mut notes)?;
+    let location = ctx.locate()?;
     // Health over time, for the modules with a snapshot, when the registry is in git.
     let mut histories = BTreeMap::new();
     if changes.is_some() {

@@ -5,18 +5,11 @@ use crate::Error;
 use crate::cli::{StatsArgs, StatsFormat};
 use crate::context::Context;
 use crate::output::{self, Output};
-use crate::report::{changes, stats};
+use crate::report::stats;
 
 pub fn run(ctx: &Context, args: &StatsArgs) -> Result<Output, Error> {
-    let location = ctx.locate()?;
-    let cache = ctx.cache_dir_for(&location);
-    let (reg, git) = changes::alongside(&ctx.cwd, &location.root, &[], cache.as_deref(), || ctx.registry());
-    let reg = reg?;
     let mut notes = Vec::new();
-    let changes = git.unwrap_or_else(|e| {
-        notes.push(changes::left_out_note(&e));
-        None
-    });
+    let (reg, changes) = super::registry_with_changes(ctx, &mut notes)?;
     let report = stats::build(reg, ctx.now, changes.as_ref());
     let stdout = match args.format {
         StatsFormat::Table => output::stats::render_table(&report, ctx.color_stdout),

@@ -16,6 +16,7 @@ use std::path::Path;
 use crate::Error;
 use crate::context::Context;
 use crate::diag::Report;
+use crate::registry::source::mtime_ns;
 use crate::registry::{Kind, Listing, Registry, Source};
 use crate::search::Index;
 
@@ -111,30 +112,14 @@ fn unchanged(root: &Path, root_mtime: Option<i64>, listing: &Listing) -> bool {
     root_mtime.is_some()
         && mtime(root) == root_mtime
         && listing.entries.par_iter().all(|e| {
-            std::fs::symlink_metadata(root.join(&e.path)).is_ok_and(|m| {
-                let ft = m.file_type();
-                let kind = if ft.is_symlink() {
-                    Kind::Symlink
-                } else if ft.is_dir() {
-                    Kind::Dir
-                } else if ft.is_file() {
-                    Kind::File
-                } else {
-                    Kind::Other
-                };
-                kind == e.kind && m.len() == e.size && mtime_of(&m) == Some(e.mtime_ns)
-            })
+            std::fs::symlink_metadata(root.join(&e.path))
+                .is_ok_and(|m| Kind::of(&m) == e.kind && m.len() == e.size && mtime_ns(&m) == e.mtime_ns)
         })
 }
 
-/// A path's modification time in ns since the epoch, as listings record it.
+/// A path's modification time as listings record it; `None` when it cannot be read.
 fn mtime(path: &Path) -> Option<i64> {
-    std::fs::metadata(path).ok().as_ref().and_then(mtime_of)
-}
-
-fn mtime_of(m: &std::fs::Metadata) -> Option<i64> {
-    let d = m.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
-    Some(i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+    std::fs::metadata(path).ok().map(|m| mtime_ns(&m))
 }
 
 /// Two listings of the same tree name the same entries, the files with the same size and mtime.

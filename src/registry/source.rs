@@ -274,22 +274,31 @@ fn hidden(name: &Path) -> bool {
 
 fn describe(entry: &fs::DirEntry, path: PathBuf) -> std::io::Result<Entry> {
     let meta = entry.metadata()?;
-    let ft = meta.file_type();
-    let kind = if ft.is_symlink() {
-        Kind::Symlink
-    } else if ft.is_dir() {
-        Kind::Dir
-    } else if ft.is_file() {
-        Kind::File
-    } else {
-        Kind::Other
-    };
-    let mtime_ns = meta
-        .modified()
+    Ok(Entry { path, kind: Kind::of(&meta), size: meta.len(), mtime_ns: mtime_ns(&meta), oid: None })
+}
+
+impl Kind {
+    /// The kind of what `meta` (from `symlink_metadata`: links not followed) describes.
+    pub fn of(meta: &fs::Metadata) -> Kind {
+        let ft = meta.file_type();
+        if ft.is_symlink() {
+            Kind::Symlink
+        } else if ft.is_dir() {
+            Kind::Dir
+        } else if ft.is_file() {
+            Kind::File
+        } else {
+            Kind::Other
+        }
+    }
+}
+
+/// The modification time a listing records: ns since the epoch, 0 when unknown.
+pub fn mtime_ns(meta: &fs::Metadata) -> i64 {
+    meta.modified()
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
-    Ok(Entry { path, kind, size: meta.len(), mtime_ns, oid: None })
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
 }
 
 /// A git tree: `git ls-tree` of the registry directory, with the directories git does not list
