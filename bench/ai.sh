@@ -21,6 +21,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+. "$here/bench/lib.sh"
 dir="${AI_DIR:-/tmp/ai-bench}"
 modules="${MODULES:-10000}"
 runs="${RUNS:-5}"
@@ -28,13 +30,7 @@ target="${CARGO_TARGET_DIR:-$here/target}"
 modreg="${MODREG:-$target/release/modreg}"
 
 if [ ! -d "$dir/registry" ]; then
-    rm -rf "$dir"
-    if [ -d "/tmp/modreg-bench/reg2-$modules/registry" ]; then
-        mkdir -p "$dir"
-        cp -r "/tmp/modreg-bench/reg2-$modules/registry" "/tmp/modreg-bench/reg2-$modules/modreg.yaml" "$dir/"
-    else
-        python3 "$here/../shared/bench/gen_registry.py" --modules "$modules" --out "$dir"
-    fi
+    generated_registry "$dir" "$modules"
 fi
 rm -rf "$dir/.modreg-cache"
 if [ ! -x "$modreg" ]; then

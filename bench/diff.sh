@@ -26,6 +26,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+. "$here/bench/lib.sh"
 dir="${DIFF_DIR:-/tmp/h11diff}"
 modules="${MODULES:-10000}"
 changed="${CHANGED:-50}"
@@ -34,14 +36,7 @@ target="${CARGO_TARGET_DIR:-$here/target}"
 modreg="${MODREG:-$target/release/modreg}"
 
 if [ ! -d "$dir/.git" ]; then
-    rm -rf "$dir"
-    if [ -d "/tmp/modreg-bench/reg2-$modules/registry" ]; then
-        mkdir -p "$dir"
-        cp -r "/tmp/modreg-bench/reg2-$modules/registry" "/tmp/modreg-bench/reg2-$modules/modreg.yaml" "$dir/"
-    else
-        python3 "$here/../shared/bench/gen_registry.py" --modules "$modules" --out "$dir"
-    fi
-    rm -rf "$dir/.modreg-cache"
+    generated_registry "$dir" "$modules"
     export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
     export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
     export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
