@@ -37,11 +37,7 @@ modreg="${MODREG:-$target/release/modreg}"
 
 if [ ! -d "$dir/.git" ]; then
     generated_registry "$dir" "$modules"
-    export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
-    export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
-    export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
-    git -C "$dir" init -q -b main
-    printf '.modreg-cache/\n' >"$dir/.gitignore"
+    bench_git_init "$dir"
     git -C "$dir" add -A
     git -C "$dir" commit -q -m "the registry"
     git -C "$dir" gc -q

@@ -15,3 +15,15 @@ generated_registry() {
     fi
     rm -rf "$dir/.modreg-cache"
 }
+
+# bench_git_init DIR: make DIR a fresh git repository (branch main, the parse cache ignored),
+# with git's user and system configuration shut out and a fixed committer, so the history a
+# script builds is the same on every machine but for the commit dates. The environment stays
+# exported for the script's own commits.
+bench_git_init() {
+    export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
+    export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
+    export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
+    git -C "$1" init -q -b main
+    printf '.modreg-cache/\n' >"$1/.gitignore"
+}
