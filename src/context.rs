@@ -123,17 +123,9 @@ impl Context {
     /// is the cached one when no input changed, else computed here (and cached).
     pub fn registry_with_validation(&self) -> Result<(&Registry, Report), Error> {
         let mut loader = self.loader()?;
-        let fingerprint = loader.fingerprint();
-        let reg = loader.load()?;
-        let report = match loader.cached_report(fingerprint) {
-            Some(report) => report,
-            None => {
-                let report = crate::validate::run(&reg);
-                loader.store_report(fingerprint, &report);
-                report
-            }
-        };
+        let (report, reg) = loader.validated(crate::validate::run, true)?;
         loader.finish();
+        let reg = reg.expect("validated loads when asked to");
         Ok((self.registry.get_or_init(|| reg), report))
     }
 

@@ -25,7 +25,7 @@ pub fn run(ctx: &Context, args: &RegisterArgs) -> Result<Output, Error> {
         threshold: location.settings.register.similarity_threshold,
     };
     let cache_dir = ctx.cache_dir_for(&location);
-    let outcome = register::register(&location, cache_dir, before, &register::ranked, &request)?;
+    let outcome = register::register(&location, cache_dir, before, &request)?;
     Ok(render(ctx, args, outcome))
 }
 
@@ -34,14 +34,11 @@ pub fn run(ctx: &Context, args: &RegisterArgs) -> Result<Output, Error> {
 /// a cache no file is parsed twice.
 fn before(ctx: &Context) -> Result<Before, Error> {
     let mut loader = ctx.loader()?;
-    let fingerprint = loader.fingerprint();
-    if let Some(report) = loader.cached_report(fingerprint) {
+    loader.keep_outcomes();
+    let (report, loaded) = loader.validated(crate::validate::run, false)?;
+    if loaded.is_none() {
         return Ok(Before { report, outcomes: None });
     }
-    loader.keep_outcomes();
-    let reg = loader.load()?;
-    let report = crate::validate::run(&reg);
-    loader.store_report(fingerprint, &report);
     let outcomes = loader.take_outcomes();
     loader.finish();
     Ok(Before { report, outcomes })

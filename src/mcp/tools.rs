@@ -487,7 +487,7 @@ fn register_text(state: &mut State, text: &str, allow_similar: bool, dry_run: bo
         threshold: location.settings.register.similarity_threshold,
     };
     let cache_dir = ctx.cache_dir_for(&location);
-    Ok(match register::register(&location, cache_dir, before, &register::ranked, &request)? {
+    Ok(match register::register(&location, cache_dir, before, &request)? {
         Outcome::Registered(done) => Answer::ok(to_value(&done)),
         Outcome::Refused(refused) => Answer::refused(to_value(&refused)),
     })

@@ -702,19 +702,41 @@ impl Registry {
 }
 
 impl Loader {
+    /// The report of `check` on this registry: the cached one when no input changed, else
+    /// `check` run on a load, kept for next time. The registry is loaded only when the report
+    /// has to be computed, or when `load_anyway`; it is returned when it was. After a load the
+    /// caller calls [`Loader::finish`]; without one it must not (the cache would take the files
+    /// this run did not look at for gone).
+    pub fn validated(
+        &mut self,
+        check: impl FnOnce(&Registry) -> Report,
+        load_anyway: bool,
+    ) -> Result<(Report, Option<Registry>), Error> {
+        let fingerprint = self.fingerprint();
+        let cached = self.cached_report(fingerprint);
+        if !load_anyway && let Some(report) = cached {
+            return Ok((report, None));
+        }
+        let reg = self.load()?;
+        let report = cached.unwrap_or_else(|| {
+            let report = check(&reg);
+            self.store_report(fingerprint, &report);
+            report
+        });
+        Ok((report, Some(reg)))
+    }
+
     /// The whole pipeline for one validation, for `validate` and library callers: the cached
     /// report when nothing changed, else load and run `check`, keeping the report for next time.
     /// Returns the report with the source map its snippets are drawn from.
     pub fn report_with(mut self, check: impl FnOnce(&Registry) -> Report) -> Result<(Report, Files), Error> {
-        let fingerprint = self.fingerprint();
-        if let Some(report) = self.cached_report(fingerprint) {
+        match self.validated(check, false)? {
             // Nothing changed, so the cache stays as it is.
-            return Ok((report, self.source.files()));
+            (report, None) => Ok((report, self.source.files())),
+            (report, Some(mut reg)) => {
+                self.finish();
+                Ok((report, std::mem::take(&mut reg.files)))
+            }
         }
-        let mut reg = self.load()?;
-        let report = check(&reg);
-        self.store_report(fingerprint, &report);
-        self.finish();
-        Ok((report, std::mem::take(&mut reg.files)))
     }
 }

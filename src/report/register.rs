@@ -66,15 +66,10 @@ pub struct Similar {
     pub matched: Vec<String>,
 }
 
-/// How registered modules are compared with the manifest (the search index in practice): the
-/// loaded registry, which holds the manifest itself under its own id, and the manifest. Returns
-/// the best matches, best first.
-pub type SimilarFn<'a> = dyn Fn(&Registry, &Manifest) -> Vec<Similar> + 'a;
-
-/// The search index's ranking of the registered modules against the manifest ([`SimilarFn`]):
-/// enough of them that the manifest itself and retired modules can be left out and still name
-/// [`SIMILAR_LIMIT`].
-pub fn ranked(reg: &Registry, m: &Manifest) -> Vec<Similar> {
+/// The search index's ranking of the modules of `reg` (which holds the manifest itself under its
+/// own id) against the manifest, best first: enough of them that the manifest itself and
+/// retired modules can be left out and still name [`SIMILAR_LIMIT`].
+fn ranked(reg: &Registry, m: &Manifest) -> Vec<Similar> {
     crate::search::Index::build(reg)
         .similar(m, SIMILAR_LIMIT * 4)
         .into_iter()
@@ -146,7 +141,6 @@ pub fn register(
     location: &Location,
     cache_dir: Option<PathBuf>,
     before: Before,
-    similar: &SimilarFn<'_>,
     req: &Request<'_>,
 ) -> Result<Outcome, Error> {
     let files = Files::closed();
@@ -210,7 +204,7 @@ pub fn register(
             && reg.get(&s.id).is_some_and(|m| m.m().metadata.status != Status::Retired)
     };
     let similar_modules: Vec<Similar> = match module {
-        Some(m) => similar(&reg, m.m()).into_iter().filter(counts).take(SIMILAR_LIMIT).collect(),
+        Some(m) => ranked(&reg, m.m()).into_iter().filter(counts).take(SIMILAR_LIMIT).collect(),
         None => Vec::new(),
     };
 
