@@ -98,9 +98,6 @@ pub struct Registered {
     pub similar: Vec<Similar>,
     /// Warnings the manifest brings into the registry (they do not refuse it).
     pub warnings: Vec<Diagnostic>,
-    /// The canonical text (written, or that would be written).
-    #[serde(skip)]
-    pub text: String,
     #[serde(skip)]
     pub files: Files,
 }
@@ -230,36 +227,25 @@ pub fn register(
             back.diagnostics.first().map(|d| &d.message)
         )));
     }
-    let warnings = diagnostics;
-    let shown = path.display().to_string();
-    if req.dry_run {
-        return Ok(Outcome::Registered(Registered {
-            registered: None,
-            would_register: Some(id),
-            path: shown,
-            dry_run: true,
-            similar: similar_modules,
-            warnings,
-            text,
-            files,
-        }));
-    }
-    match write_new(&dir, &path, text.as_bytes()) {
-        Ok(()) => Ok(Outcome::Registered(Registered {
-            registered: Some(id),
-            would_register: None,
-            path: shown,
-            dry_run: false,
-            similar: similar_modules,
-            warnings,
-            text,
-            files,
-        })),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            refuse(vec![exists(&doc, req.name, &id, &path, true)], similar_modules, files)
+    if !req.dry_run {
+        match write_new(&dir, &path, text.as_bytes()) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return refuse(vec![exists(&doc, req.name, &id, &path, true)], similar_modules, files);
+            }
+            Err(e) => return Err(Error::io(&path, e)),
         }
-        Err(e) => Err(Error::io(&path, e)),
     }
+    let (registered, would_register) = if req.dry_run { (None, Some(id)) } else { (Some(id), None) };
+    Ok(Outcome::Registered(Registered {
+        registered,
+        would_register,
+        path: path.display().to_string(),
+        dry_run: req.dry_run,
+        similar: similar_modules,
+        warnings: diagnostics,
+        files,
+    }))
 }
 
 /// The manifest as a document: JSON or YAML.
