@@ -384,3 +384,31 @@ fn a_retired_module_is_no_duplicate() {
     let out: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
     assert!(out["similar"].as_array().is_some_and(|a| a.iter().all(|s| s["id"] != "crm")), "{}", r.stdout);
 }
+
+#[cfg(unix)]
+#[test]
+fn the_manifest_and_its_directory_get_the_modes_a_plain_write_gives() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let s = Scratch::shipped();
+    let register = |umask: &str, id: &str| {
+        s.write(&format!("{id}.yaml"), fleet(id));
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("umask {umask}; exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_modreg"))
+            .args(["register", "--allow-similar", &format!("{id}.yaml")])
+            .current_dir(s.path())
+            .env_remove("MODREG_REGISTRY")
+            .output()
+            .expect("sh runs modreg");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    let mode =
+        |rel: &str| std::fs::metadata(s.path().join(rel)).expect("written").permissions().mode() & 0o777;
+    register("022", "fleet-a");
+    assert_eq!(mode("registry/fleet-a"), 0o755);
+    assert_eq!(mode("registry/fleet-a/module.yaml"), 0o644);
+    register("027", "fleet-b");
+    assert_eq!(mode("registry/fleet-b"), 0o750);
+    assert_eq!(mode("registry/fleet-b/module.yaml"), 0o640);
+}
